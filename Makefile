@@ -1,0 +1,41 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test check format train install clean bench
+
+# Reinstall only when the dependency list changes.
+$(STAMP): pyproject.toml scripts/bootstrap.sh
+	./scripts/bootstrap.sh
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# `parceldesk train` keys the model by a content hash and skips training when nothing changed.
+train: $(STAMP)
+	$(BIN)/parceldesk train
+
+run: train
+	$(BIN)/parceldesk run
+
+test: train
+	$(BIN)/python -m pytest -q
+
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: train
+	$(BIN)/python bench/startup.py
+
+clean:
+	rm -rf $(VENV) models var .pytest_cache

@@ -1,0 +1,78 @@
+"""Composition root: builds the engine, the HTTP client, the router and the Starlette app."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import sessionmaker
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute
+
+from bot.config import Settings
+from bot.conversations.rasa_client import RasaClient
+from bot.conversations.router import Router
+from bot.storage.db import make_engine, make_sessionmaker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """Everything a request handler may need; built once per process in the lifespan."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: sessionmaker
+    http: httpx.AsyncClient
+    rasa: RasaClient
+    router: Router
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def _routes(settings: Settings) -> list[BaseRoute]:
+    from bot.channels import http_api, webchat
+
+    routes: list[BaseRoute] = [*http_api.routes(), *webchat.routes()]
+    with contextlib.suppress(ImportError):
+        from bot.channels.carrier_webhooks import carrier_webhook_routes
+
+        routes.extend(carrier_webhook_routes(settings, None))
+    return routes
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The gateway's ASGI app. Nothing connects until the lifespan starts."""
+    settings = settings or Settings.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url)
+        sessions = make_sessionmaker(engine)
+        async with httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0)) as http:
+            rasa = RasaClient(http, settings.rasa_url, token=settings.rasa_token)
+            services = Services(
+                settings=settings,
+                engine=engine,
+                sessionmaker=sessions,
+                http=http,
+                rasa=rasa,
+                router=Router(sessionmaker=sessions, rasa=rasa),
+            )
+            app.state.services = services
+            try:
+                yield
+            finally:
+                await engine.dispose()
+
+    return Starlette(routes=_routes(settings), lifespan=lifespan)
+
+
+def services_of(app: Starlette) -> Services:
+    """The per-process services the lifespan built."""
+    return app.state.services

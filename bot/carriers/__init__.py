@@ -1,0 +1,1 @@
+"""Provider clients (one module each) and the fan-out service that merges them."""

@@ -1,0 +1,1 @@
+"""Channels: where buyers and agents reach the gateway (HTTP API, web chat, Telegram, console)."""

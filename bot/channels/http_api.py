@@ -1,0 +1,81 @@
+"""HTTP API for programmatic clients, plus the health check."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+
+import httpx
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot.conversations.replies import Inbound
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 4000
+_CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def post_message(request: Request) -> JSONResponse:
+    """`POST /api/v1/conversations/{conversation_id}/messages` with `{"text": "..."}`."""
+    conversation_id = request.path_params["conversation_id"]
+    if not _CONVERSATION_ID.match(conversation_id):
+        return _error(400, "conversation_id may use letters, digits and _.:@- (max 128)")
+    try:
+        body = json.loads(await request.body() or b"null")
+    except ValueError:
+        return _error(400, 'body must be JSON like {"text": "where is my parcel?"}')
+    text = body.get("text") if isinstance(body, dict) else None
+    if not isinstance(text, str):
+        return _error(400, 'body must be JSON like {"text": "where is my parcel?"}')
+    if len(text) > MAX_TEXT:
+        return _error(413, f"text is longer than {MAX_TEXT} characters")
+    services = request.app.state.services
+    replies = await services.router.handle(
+        Inbound(
+            channel="api",
+            conversation_id=f"api:{conversation_id}",
+            text=text,
+            sender_id=conversation_id,
+        )
+    )
+    return JSONResponse({"messages": [r.to_dict() for r in replies]})
+
+
+async def _answers(http: httpx.AsyncClient, url: str) -> bool:
+    try:
+        response = await http.get(url, timeout=3.0)
+    except httpx.HTTPError:
+        return False
+    return response.status_code == 200
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """Gateway liveness plus whether Rasa (with a model) and the action server answer."""
+    services = request.app.state.services
+    rasa_ok = await services.rasa.healthy()
+    actions_ok = await _answers(services.http, f"{services.settings.actions_url}/health")
+    healthy = rasa_ok and actions_ok
+    return JSONResponse(
+        {
+            "status": "ok" if healthy else "degraded",
+            "gateway": True,
+            "rasa": rasa_ok,
+            "actions": actions_ok,
+        },
+        status_code=200 if healthy else 503,
+    )
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/api/v1/conversations/{conversation_id}/messages", post_message, methods=["POST"]),
+    ]

@@ -1,0 +1,1 @@
+"""One module per sub-command: `configure(parser)` adds arguments, `main(args)` runs."""

@@ -1,0 +1,206 @@
+"""`parceldesk run`: Rasa server, action server and gateway as one unit."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import httpx
+
+from bot.config import Settings
+from bot.rasa_project import model_path, newest_model, write_endpoints
+from bot.supervisor import ProcessSpec, StartupError, Supervisor, port_in_use
+
+REQUIRED_PACKAGES = ("rasa", "rasa_sdk", "uvicorn", "starlette", "sqlalchemy", "alembic")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="model archive to serve (default: the current one)")
+
+
+def _check_packages() -> None:
+    missing = [name for name in REQUIRED_PACKAGES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise StartupError(
+            f"missing Python package(s): {', '.join(missing)}. Install the project with "
+            "`make install` (or `pip install -e .`) in a Python 3.10 virtualenv."
+        )
+
+
+def _check_ports(settings: Settings) -> None:
+    for name, port in (
+        ("gateway", settings.port),
+        ("rasa", settings.rasa_port),
+        ("actions", settings.actions_port),
+    ):
+        if port_in_use(settings.host, port):
+            setting = {
+                "gateway": "PARCELDESK_PORT",
+                "rasa": "PARCELDESK_RASA_PORT",
+                "actions": "PARCELDESK_ACTIONS_PORT",
+            }[name]
+            raise StartupError(
+                f"port {port} ({name}) is already in use on {settings.host}. Stop whatever "
+                f"listens there or choose another port with {setting}."
+            )
+
+
+def _pick_model(settings: Settings, explicit: str | None) -> Path:
+    if explicit:
+        path = Path(explicit)
+        if not path.exists():
+            raise StartupError(f"model {explicit} does not exist")
+        return path
+    current = model_path(settings)
+    if current.exists():
+        return current
+    fallback = newest_model(settings)
+    if fallback is None:
+        raise StartupError(
+            f"no trained Rasa model in {settings.model_dir}. Run `parceldesk train` "
+            "(or `make run`, which trains first)."
+        )
+    print(
+        f"warning: training data changed since {fallback.name}; serving it anyway. "
+        "Run `parceldesk train` to update.",
+        file=sys.stderr,
+    )
+    return fallback
+
+
+def build_specs(settings: Settings, model: Path, endpoints: Path, token: str) -> list[ProcessSpec]:
+    """The three processes with their commands, environments and health checks."""
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONUNBUFFERED": "1",
+        "PARCELDESK_RASA_TOKEN": token,
+        "PARCELDESK_RASA_URL": settings.rasa_url,
+        "PARCELDESK_ACTIONS_URL": settings.actions_url,
+        "PARCELDESK_DATABASE_URL": settings.database_url,
+    }
+    py = sys.executable
+
+    async def rasa_ready(http: httpx.AsyncClient) -> bool:
+        response = await http.get(
+            f"{settings.rasa_url}/status", params={"token": token}, timeout=2.0
+        )
+        return response.status_code == 200 and bool(response.json().get("model_file"))
+
+    async def actions_ready(http: httpx.AsyncClient) -> bool:
+        response = await http.get(f"{settings.actions_url}/health", timeout=2.0)
+        return response.status_code == 200
+
+    async def gateway_ready(http: httpx.AsyncClient) -> bool:
+        # Any answer means the gateway serves; /healthz reports the other two separately.
+        response = await http.get(f"http://{settings.host}:{settings.port}/healthz", timeout=2.0)
+        return response.status_code in (200, 503)
+
+    return [
+        ProcessSpec(
+            name="rasa",
+            argv=[
+                py,
+                "-m",
+                "rasa",
+                "run",
+                "--enable-api",
+                "--auth-token",
+                token,
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(settings.rasa_port),
+                "--model",
+                str(model),
+                "--endpoints",
+                str(endpoints),
+                "--credentials",
+                str(settings.home / "credentials.yml"),
+            ],
+            env=env,
+            health=rasa_ready,
+            port=settings.rasa_port,
+            cwd=str(settings.home),
+        ),
+        ProcessSpec(
+            name="actions",
+            argv=[py, "-m", "rasa_sdk", "--actions", "actions", "-p", str(settings.actions_port)],
+            env={**env, "SANIC_HOST": "127.0.0.1"},
+            health=actions_ready,
+            port=settings.actions_port,
+            cwd=str(settings.home),
+        ),
+        ProcessSpec(
+            name="gateway",
+            argv=[
+                py,
+                "-m",
+                "uvicorn",
+                "bot.app:create_app",
+                "--factory",
+                "--host",
+                settings.host,
+                "--port",
+                str(settings.port),
+                "--log-level",
+                settings.log_level.lower(),
+            ],
+            env=env,
+            health=gateway_ready,
+            port=settings.port,
+            cwd=str(settings.home),
+        ),
+    ]
+
+
+async def _run(settings: Settings, model: Path) -> int:
+    from bot.storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+    endpoints = write_endpoints(settings)
+    token = settings.rasa_token or secrets.token_urlsafe(24)
+    supervisor = Supervisor(build_specs(settings, model, endpoints, token), host=settings.host)
+    print(f"starting ParcelDesk with model {model.name} ...", flush=True)
+    try:
+        await supervisor.start()
+    except StartupError:
+        await supervisor.stop()
+        raise
+    base = f"http://{settings.host}:{settings.port}"
+    timings = ", ".join(f"{c.spec.name} {c.healthy_after:.1f} s" for c in supervisor.children)
+    print(
+        "\nParcelDesk is running (healthy after: " + timings + ")\n"
+        f"  demo chat      {base}/\n"
+        f"  HTTP API       POST {base}/api/v1/conversations/<id>/messages\n"
+        f"  health         {base}/healthz\n"
+        f"  Rasa server    {settings.rasa_url} (token in PARCELDESK_RASA_TOKEN)\n"
+        f"  action server  {settings.actions_url}\n"
+        "Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+    code = await supervisor.wait()
+    print("stopping ParcelDesk ...", flush=True)
+    await supervisor.stop()
+    return code
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        settings = Settings.from_env()
+        _check_packages()
+        _check_ports(settings)
+        model = _pick_model(settings, args.model)
+        return asyncio.run(_run(settings, model))
+    except StartupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # bad setting values
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,140 @@
+"""Settings, read once from the environment (`PARCELDESK_*`). Nothing here runs at import time."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(env: Mapping[str, str], key: str, default: int) -> int:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{key} must be an integer, got {raw!r}") from exc
+
+
+def _float(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{key} must be a number, got {raw!r}") from exc
+
+
+def _list(env: Mapping[str, str], key: str, default: str) -> tuple[str, ...]:
+    raw = env.get(key, default)
+    return tuple(p.strip() for p in raw.split(",") if p.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every ParcelDesk setting. `.env.example` documents each one."""
+
+    home: Path = PROJECT_ROOT
+    var_dir: Path = PROJECT_ROOT / "var"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = ""
+    actions_url: str = "http://127.0.0.1:5055"
+    database_url: str = ""
+    rasa_tracker_url: str = ""
+    redis_url: str = ""
+    model_dir: Path = PROJECT_ROOT / "models"
+    log_level: str = "INFO"
+    providers: tuple[str, ...] = ("demo",)
+    provider_timeout: float = 8.0
+    track17_url: str = "https://api.17track.net/track/v2.2"
+    track17_api_key: str = ""
+    track17_webhook_key: str = ""
+    aftership_url: str = "https://api.aftership.com/tracking/2024-07"
+    aftership_api_key: str = ""
+    aftership_webhook_secret: str = ""
+    dhl_url: str = "https://api-eu.dhl.com/track"
+    dhl_api_key: str = ""
+    telegram_token: str = ""
+    telegram_api_url: str = ""
+    telegram_webhook_url: str = ""
+    telegram_secret: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from `environ` (default: the process environment)."""
+        env = os.environ if environ is None else environ
+        home = Path(env.get("PARCELDESK_HOME", str(PROJECT_ROOT))).resolve()
+        var_dir = Path(env.get("PARCELDESK_VAR_DIR", str(home / "var"))).resolve()
+        port = _int(env, "PARCELDESK_PORT", 8000)
+        rasa_port = _int(env, "PARCELDESK_RASA_PORT", 5005)
+        actions_port = _int(env, "PARCELDESK_ACTIONS_PORT", 5055)
+        database_url = env.get("PARCELDESK_DATABASE_URL", "").strip() or (
+            f"sqlite+aiosqlite:///{var_dir / 'parceldesk.db'}"
+        )
+        return cls(
+            home=home,
+            var_dir=var_dir,
+            host=env.get("PARCELDESK_HOST", "127.0.0.1"),
+            port=port,
+            rasa_port=rasa_port,
+            actions_port=actions_port,
+            rasa_url=env.get("PARCELDESK_RASA_URL", "").strip().rstrip("/")
+            or f"http://127.0.0.1:{rasa_port}",
+            rasa_token=env.get("PARCELDESK_RASA_TOKEN", ""),
+            actions_url=env.get("PARCELDESK_ACTIONS_URL", "").strip().rstrip("/")
+            or f"http://127.0.0.1:{actions_port}",
+            database_url=database_url,
+            rasa_tracker_url=env.get("PARCELDESK_RASA_TRACKER_URL", "").strip()
+            or f"sqlite:///{var_dir / 'rasa_tracker.db'}",
+            redis_url=env.get("PARCELDESK_REDIS_URL", "").strip(),
+            model_dir=Path(env.get("PARCELDESK_MODEL_DIR", str(home / "models"))).resolve(),
+            log_level=env.get("PARCELDESK_LOG_LEVEL", "INFO").upper(),
+            providers=_list(env, "PARCELDESK_PROVIDERS", "demo"),
+            provider_timeout=_float(env, "PARCELDESK_PROVIDER_TIMEOUT", 8.0),
+            track17_url=env.get("PARCELDESK_17TRACK_URL", cls.track17_url).rstrip("/"),
+            track17_api_key=env.get("PARCELDESK_17TRACK_API_KEY", ""),
+            track17_webhook_key=env.get("PARCELDESK_17TRACK_WEBHOOK_KEY", "")
+            or env.get("PARCELDESK_17TRACK_API_KEY", ""),
+            aftership_url=env.get("PARCELDESK_AFTERSHIP_URL", cls.aftership_url).rstrip("/"),
+            aftership_api_key=env.get("PARCELDESK_AFTERSHIP_API_KEY", ""),
+            aftership_webhook_secret=env.get("PARCELDESK_AFTERSHIP_WEBHOOK_SECRET", ""),
+            dhl_url=env.get("PARCELDESK_DHL_URL", cls.dhl_url).rstrip("/"),
+            dhl_api_key=env.get("PARCELDESK_DHL_API_KEY", ""),
+            telegram_token=env.get("PARCELDESK_TELEGRAM_TOKEN", ""),
+            telegram_api_url=env.get("PARCELDESK_TELEGRAM_API_URL", ""),
+            telegram_webhook_url=env.get("PARCELDESK_TELEGRAM_WEBHOOK_URL", ""),
+            telegram_secret=env.get("PARCELDESK_TELEGRAM_SECRET", ""),
+        )
+
+    @property
+    def sync_database_url(self) -> str:
+        """The database URL with a synchronous driver, for Alembic."""
+        return to_sync_url(self.database_url)
+
+
+def to_sync_url(url: str) -> str:
+    """Map an async driver URL onto its synchronous twin (for Alembic and scripts)."""
+    return url.replace("sqlite+aiosqlite:", "sqlite:").replace(
+        "postgresql+asyncpg:", "postgresql+psycopg2:"
+    )
+
+
+def to_async_url(url: str) -> str:
+    """Map a plain URL onto the async driver the gateway uses."""
+    if url.startswith("sqlite:"):
+        return "sqlite+aiosqlite:" + url[len("sqlite:") :]
+    if url.startswith(("postgresql:", "postgres:")):
+        return "postgresql+asyncpg:" + url.split(":", 1)[1]
+    if url.startswith("postgresql+psycopg2:"):
+        return "postgresql+asyncpg:" + url[len("postgresql+psycopg2:") :]
+    return url

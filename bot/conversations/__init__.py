@@ -1,0 +1,1 @@
+"""Routing of buyer messages (bot or human), the transcript, and the Rasa client."""

@@ -1,0 +1,55 @@
+"""Channel-neutral inbound and outbound message shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"title": self.title, "payload": self.payload}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the buyer. `custom` carries markers such as {"handoff": {...}}."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    custom: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"text": self.text, "buttons": [b.to_dict() for b in self.buttons]}
+        if self.custom:
+            data["custom"] = self.custom
+        return data
+
+    @classmethod
+    def from_rasa(cls, item: dict[str, Any]) -> Reply:
+        """Build from one element of Rasa's REST channel output."""
+        buttons = tuple(
+            Button(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
+            for b in item.get("buttons") or ()
+        )
+        custom = item.get("custom") if isinstance(item.get("custom"), dict) else None
+        text = item.get("text") or ""
+        if not text and item.get("image"):
+            text = str(item["image"])
+        return cls(text=str(text), buttons=buttons, custom=custom)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A buyer's message as a channel hands it to the router."""
+
+    channel: str  # "web", "api", "telegram"
+    conversation_id: str  # unique across channels, e.g. "web:3f2a..." or "telegram:12345"
+    text: str
+    sender_id: str | None = None
+    external_id: str | None = None  # the channel's own message/update id
+    metadata: dict[str, Any] = field(default_factory=dict)

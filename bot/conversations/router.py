@@ -1,0 +1,138 @@
+"""Routes each buyer message to the bot or to a human, and keeps the transcript.
+
+Order of work for every message: store it, then process it, then store the replies. A failure
+to process is logged with context and answered politely; the stored message is never lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from bot.conversations import transcript
+from bot.conversations.rasa_client import RasaClient, RasaUnavailable
+from bot.conversations.replies import Inbound, Reply
+from bot.storage.models import Conversation, Handoff, utcnow
+
+log = logging.getLogger(__name__)
+
+APOLOGY = (
+    "Sorry, I cannot answer right now because of a technical problem on our side. "
+    "Your message is saved. Please try again in a few minutes."
+)
+EMPTY_TEXT = "Please type your question or your tracking number, and I will look it up."
+
+# Listeners get (conversation_id, role, text) for every stored message; the console and
+# widget subscribe here.
+Listener = Callable[[str, str, Reply | str], Awaitable[None]]
+
+
+class Router:
+    """Decides who answers a conversation and runs one message through it."""
+
+    def __init__(self, *, sessionmaker: sessionmaker, rasa: RasaClient) -> None:
+        self._sessionmaker = sessionmaker
+        self._rasa = rasa
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    async def handle(self, inbound: Inbound) -> list[Reply]:
+        """Store the message, get the answer, store the answer. Messages of one conversation
+        are processed one at a time, in arrival order."""
+        async with self._locks[inbound.conversation_id]:
+            return await self._handle_locked(inbound)
+
+    async def _handle_locked(self, inbound: Inbound) -> list[Reply]:
+        async with self._sessionmaker() as session, session.begin():
+            message = await transcript.record_inbound(
+                inbound.conversation_id,
+                inbound.channel,
+                inbound.text,
+                session=session,
+                external_id=inbound.external_id,
+            )
+            conversation = await session.get(Conversation, inbound.conversation_id)
+            owner = conversation.owner if conversation else "bot"
+            message_id = message.id
+        await self._notify(inbound.conversation_id, "buyer", inbound.text)
+
+        if owner == "human":
+            # An agent answers from the console; the bot stays quiet.
+            return []
+        if not inbound.text.strip():
+            return await self._store_replies(inbound, message_id, [Reply(EMPTY_TEXT)], "processed")
+
+        try:
+            raw = await self._rasa.send(
+                inbound.conversation_id,
+                inbound.text,
+                {"channel": inbound.channel, **inbound.metadata},
+            )
+        except RasaUnavailable as exc:
+            log.error(
+                "rasa unavailable for conversation=%s message=%s: %s",
+                inbound.conversation_id,
+                message_id,
+                exc,
+            )
+            return await self._store_replies(
+                inbound, message_id, [Reply(APOLOGY)], "failed", error=str(exc)
+            )
+        replies = [Reply.from_rasa(item) for item in raw]
+        if not replies:
+            log.warning("rasa returned no reply for conversation=%s", inbound.conversation_id)
+        return await self._store_replies(inbound, message_id, replies, "processed")
+
+    async def _store_replies(
+        self,
+        inbound: Inbound,
+        message_id: int,
+        replies: list[Reply],
+        status: str,
+        *,
+        error: str | None = None,
+    ) -> list[Reply]:
+        async with self._sessionmaker() as session, session.begin():
+            await transcript.set_message_status(message_id, status, session=session, error=error)
+            for reply in replies:
+                await transcript.record_outbound(
+                    inbound.conversation_id,
+                    inbound.channel,
+                    reply.text,
+                    session=session,
+                    payload=reply.to_dict() if (reply.buttons or reply.custom) else None,
+                )
+                if reply.custom and "handoff" in reply.custom:
+                    await self._request_handoff(inbound.conversation_id, reply, session=session)
+        for reply in replies:
+            await self._notify(inbound.conversation_id, "bot", reply)
+        return replies
+
+    async def _request_handoff(self, conversation_id: str, reply: Reply, *, session) -> None:
+        """Open a handoff request unless one is already open for this conversation."""
+        open_request = await session.execute(
+            select(Handoff.id).where(
+                Handoff.conversation_id == conversation_id, Handoff.closed_at.is_(None)
+            )
+        )
+        if open_request.first() is not None:
+            return
+        marker = (reply.custom or {}).get("handoff") or {}
+        reason = marker.get("reason") if isinstance(marker, dict) else None
+        session.add(Handoff(conversation_id=conversation_id, reason=reason, requested_at=utcnow()))
+        log.info("handoff requested conversation=%s reason=%s", conversation_id, reason)
+
+    async def _notify(self, conversation_id: str, role: str, content: Reply | str) -> None:
+        for listener in self._listeners:
+            try:
+                await listener(conversation_id, role, content)
+            except Exception:  # a broken listener must not break the buyer's conversation
+                log.exception("listener failed for conversation=%s", conversation_id)

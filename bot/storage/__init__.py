@@ -1,0 +1,1 @@
+"""Database schema, engine/session factories and Alembic migrations."""

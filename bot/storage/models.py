@@ -1,0 +1,151 @@
+"""Tables of the gateway's database. Change them only together with an Alembic revision."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base
+
+# Stable constraint names so Alembic migrations behave the same on SQLite and PostgreSQL.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+Base = declarative_base(metadata=metadata)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Conversation(Base):
+    """One buyer's thread on one channel. `owner` says who answers: the bot or a human."""
+
+    __tablename__ = "conversations"
+
+    id = Column(String(191), primary_key=True)
+    channel = Column(String(32), nullable=False)
+    external_id = Column(String(191), nullable=True)
+    owner = Column(String(16), nullable=False, default="bot")
+    assigned_agent_id = Column(Integer, ForeignKey("agents.id"), nullable=True)
+    language = Column(String(8), nullable=False, default="en")
+    last_tracking_number = Column(String(64), nullable=True)
+    blocked = Column(Boolean, nullable=False, default=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Message(Base):
+    """Every message in and out, stored before it is processed (inbound) or sent (outbound)."""
+
+    __tablename__ = "messages"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(191), ForeignKey("conversations.id"), nullable=False)
+    direction = Column(String(8), nullable=False)  # "in" | "out"
+    sender = Column(String(16), nullable=False)  # buyer | bot | agent | system
+    channel = Column(String(32), nullable=False)
+    text = Column(Text, nullable=False, default="")
+    payload = Column(JSON, nullable=True)  # buttons, custom data
+    status = Column(String(16), nullable=False, default="received")
+    external_id = Column(String(191), nullable=True)
+    error = Column(Text, nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    __table_args__ = (Index("ix_messages_conversation_created", "conversation_id", "created_at"),)
+
+
+class Agent(Base):
+    """A support agent who can take conversations over in the staff console."""
+
+    __tablename__ = "agents"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    name = Column(String(191), nullable=False, unique=True)
+    token_hash = Column(String(128), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Handoff(Base):
+    """A request for a human; claimed atomically (`claimed_by IS NULL`) and closed on hand-back."""
+
+    __tablename__ = "handoffs"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(191), ForeignKey("conversations.id"), nullable=False)
+    reason = Column(String(64), nullable=True)
+    requested_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    claimed_by = Column(Integer, ForeignKey("agents.id"), nullable=True)
+    claimed_at = Column(DateTime(timezone=True), nullable=True)
+    closed_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class Subscription(Base):
+    """A buyer asked to be told when a parcel changes; the notifier claims due rows atomically."""
+
+    __tablename__ = "subscriptions"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(191), ForeignKey("conversations.id"), nullable=False)
+    tracking_number = Column(String(64), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    last_status = Column(String(32), nullable=True)
+    last_reason = Column(String(32), nullable=True)
+    next_check_at = Column(DateTime(timezone=True), nullable=True)
+    claimed_by = Column(String(64), nullable=True)
+    claimed_until = Column(DateTime(timezone=True), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("conversation_id", "tracking_number"),)
+
+
+class ShipmentCache(Base):
+    """The last merged shipment per number; `expires_at` depends on the status."""
+
+    __tablename__ = "shipments"
+
+    number = Column(String(64), primary_key=True)
+    status = Column(String(32), nullable=False)
+    data = Column(JSON, nullable=False)
+    fetched_at = Column(DateTime(timezone=True), nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class Order(Base):
+    """A shop order, so buyers can ask by order number instead of tracking number."""
+
+    __tablename__ = "orders"
+
+    order_number = Column(String(64), primary_key=True)
+    tracking_number = Column(String(64), nullable=True)
+    shop = Column(String(191), nullable=True)
+    email = Column(String(191), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class ProcessedUpdate(Base):
+    """Channel updates already handled (e.g. Telegram update_id), so retries answer once."""
+
+    __tablename__ = "processed_updates"
+
+    channel = Column(String(32), primary_key=True)
+    update_id = Column(String(64), primary_key=True)
+    processed_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

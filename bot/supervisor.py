@@ -1,0 +1,161 @@
+"""Starts child processes, waits until each is healthy, streams their logs with a prefix, and
+stops them all together. Used by `parceldesk run`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import os
+import signal
+import socket
+import sys
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+HealthCheck = Callable[[httpx.AsyncClient], Awaitable[bool]]
+
+COLOURS = {"rasa": "35", "actions": "36", "gateway": "32"}
+
+
+class StartupError(Exception):
+    """A process could not start; the message says which and why."""
+
+
+@dataclass
+class ProcessSpec:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    health: HealthCheck
+    port: int
+    cwd: str | None = None
+    startup_timeout: float = 180.0
+
+
+@dataclass
+class Child:
+    spec: ProcessSpec
+    process: asyncio.subprocess.Process
+    tail: deque[str] = field(default_factory=lambda: deque(maxlen=30))
+    healthy_after: float | None = None
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """True when something already listens on host:port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            return exc.errno in (errno.EADDRINUSE, errno.EACCES)
+    return False
+
+
+def _prefix(name: str) -> str:
+    label = f"[{name:<7}]"
+    if sys.stdout.isatty():
+        return f"\033[{COLOURS.get(name, '33')}m{label}\033[0m"
+    return label
+
+
+async def _pump(child: Child) -> None:
+    assert child.process.stdout is not None
+    prefix = _prefix(child.spec.name)
+    while True:
+        line = await child.process.stdout.readline()
+        if not line:
+            return
+        text = line.decode(errors="replace").rstrip()
+        child.tail.append(text)
+        print(f"{prefix} {text}", flush=True)
+
+
+class Supervisor:
+    """Runs a set of processes as one unit."""
+
+    def __init__(self, specs: list[ProcessSpec], *, host: str = "127.0.0.1") -> None:
+        self.specs = specs
+        self.host = host
+        self.children: list[Child] = []
+        self._pumps: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
+
+    async def start(self) -> None:
+        started = time.monotonic()
+        for spec in self.specs:
+            process = await asyncio.create_subprocess_exec(
+                *spec.argv,
+                env=spec.env,
+                cwd=spec.cwd,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+                start_new_session=True,
+            )
+            child = Child(spec=spec, process=process)
+            self.children.append(child)
+            self._pumps.append(asyncio.create_task(_pump(child)))
+        async with httpx.AsyncClient() as http:
+            await asyncio.gather(*(self._wait_healthy(c, http, started) for c in self.children))
+
+    async def _wait_healthy(self, child: Child, http: httpx.AsyncClient, started: float) -> None:
+        deadline = started + child.spec.startup_timeout
+        while time.monotonic() < deadline:
+            if child.process.returncode is not None:
+                await asyncio.sleep(0.2)  # let the log pump drain the last lines
+                last = "\n    ".join(list(child.tail)[-8:]) or "(no output)"
+                raise StartupError(
+                    f"{child.spec.name} exited with code {child.process.returncode} while "
+                    f"starting. Last output:\n    {last}"
+                )
+            with contextlib.suppress(httpx.HTTPError):
+                if await child.spec.health(http):
+                    child.healthy_after = time.monotonic() - started
+                    return
+            await asyncio.sleep(0.25)
+        raise StartupError(
+            f"{child.spec.name} was not healthy after {child.spec.startup_timeout:.0f} s"
+        )
+
+    async def wait(self) -> int:
+        """Block until a stop signal (returns 0) or until a child dies (returns 1)."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self._stopping.set)
+        exits = [asyncio.create_task(c.process.wait()) for c in self.children]
+        stop = asyncio.create_task(self._stopping.wait())
+        done, _ = await asyncio.wait([stop, *exits], return_when=asyncio.FIRST_COMPLETED)
+        if stop in done:
+            return 0
+        for child in self.children:
+            if child.process.returncode is not None:
+                print(
+                    f"error: {child.spec.name} stopped unexpectedly "
+                    f"(exit {child.process.returncode})",
+                    file=sys.stderr,
+                )
+        return 1
+
+    async def stop(self, timeout: float = 15.0) -> None:
+        """SIGTERM every child (gateway first, so no new work reaches the others), then
+        SIGKILL what has not exited after `timeout` seconds."""
+        for child in reversed(self.children):
+            if child.process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for child in self.children:
+            remaining = max(0.1, deadline - time.monotonic())
+            try:
+                await asyncio.wait_for(child.process.wait(), remaining)
+            except asyncio.TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.process.pid, signal.SIGKILL)
+                await child.process.wait()
+        for pump in self._pumps:
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(pump, 2.0)

@@ -1,0 +1,1 @@
+"""Pure tracking domain: numbers, shipment model, explanations. No project imports."""
