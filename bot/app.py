@@ -39,6 +39,10 @@ def _routes(settings: Settings) -> list[BaseRoute]:
     from bot.channels import http_api, webchat
 
     routes: list[BaseRoute] = [*http_api.routes(), *webchat.routes()]
+    if settings.telegram_token:
+        from bot.channels.telegram import telegram_routes
+
+        routes.extend(telegram_routes())
     with contextlib.suppress(ImportError):
         from bot.channels.carrier_webhooks import carrier_webhook_routes
 
@@ -65,9 +69,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 router=Router(sessionmaker=sessions, rasa=rasa),
             )
             app.state.services = services
+            telegram = None
+            if settings.telegram_token:
+                # Imported only when configured: PTB is not needed for the other channels.
+                from bot.channels.telegram import TelegramChannel
+
+                telegram = TelegramChannel(settings, services)
+                services.extras["telegram"] = telegram
+                await telegram.start()
             try:
                 yield
             finally:
+                if telegram is not None:
+                    await telegram.stop()
                 await engine.dispose()
 
     return Starlette(routes=_routes(settings), lifespan=lifespan)

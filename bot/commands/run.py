@@ -149,6 +149,8 @@ def build_specs(settings: Settings, model: Path, endpoints: Path, token: str) ->
                 settings.host,
                 "--port",
                 str(settings.port),
+                "--ws",
+                "wsproto",
                 "--log-level",
                 settings.log_level.lower(),
             ],

@@ -1,0 +1,1 @@
+"""Shared test helpers: free ports and the real-process stack."""
