@@ -12,6 +12,8 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import sessionmaker
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute
 
 from bot.config import Settings
@@ -84,7 +86,23 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     await telegram.stop()
                 await engine.dispose()
 
-    return Starlette(routes=_routes(settings), lifespan=lifespan)
+    return Starlette(
+        routes=_routes(settings),
+        lifespan=lifespan,
+        exception_handlers={Exception: _unexpected_error},
+    )
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    """Last line of defence: log the bug with context, answer politely, never a stack trace."""
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse(
+        {
+            "error": "Sorry, something went wrong on our side. Your message is saved; "
+            "please try again in a moment."
+        },
+        status_code=500,
+    )
 
 
 def services_of(app: Starlette) -> Services:

@@ -99,8 +99,7 @@ def parse_tracking(tracking: dict[str, Any], *, now: datetime | None = None) -> 
             tracking.get("origin_country_region") or tracking.get("origin_country_iso3")
         ),
         destination_country=country_code(
-            tracking.get("destination_country_region")
-            or tracking.get("destination_country_iso3")
+            tracking.get("destination_country_region") or tracking.get("destination_country_iso3")
         ),
         events=tuple(sorted(events, key=lambda e: e.time, reverse=True)),
         sources=(Source(provider=NAME, ok=True, status=status, fetched_at=now),),

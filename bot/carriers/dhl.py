@@ -43,8 +43,10 @@ _BERLIN = ZoneInfo("Europe/Berlin")
 _LOCAL_TIME_SERVICES = {"parcel-de", "post-de"}
 
 _SUB_KEYWORDS: list[tuple[re.Pattern[str], SubStatus]] = [
-    (re.compile(r"customs.*(released|cleared|complete)|(released|cleared) .*customs", re.I),
-     SubStatus.CUSTOMS_RELEASED),
+    (
+        re.compile(r"customs.*(released|cleared|complete)|(released|cleared) .*customs", re.I),
+        SubStatus.CUSTOMS_RELEASED,
+    ),
     (re.compile(r"customs|zoll", re.I), SubStatus.CUSTOMS_PROCESSING),
     (re.compile(r"departed|left|abgang", re.I), SubStatus.DEPARTURE),
     (re.compile(r"arrived|arrival|eingang", re.I), SubStatus.ARRIVAL),
@@ -170,7 +172,9 @@ class DhlProvider:
                 return Shipment(
                     number=number,
                     status=Status.NOT_FOUND,
-                    sources=(Source(provider=NAME, ok=True, status=Status.NOT_FOUND, fetched_at=now),),
+                    sources=(
+                        Source(provider=NAME, ok=True, status=Status.NOT_FOUND, fetched_at=now),
+                    ),
                     fetched_at=now,
                 )
             return parse_shipment(chosen, now=now).with_changes(number=number)

@@ -98,7 +98,7 @@ def parse_time(value: object, *, assume: tzinfo = timezone.utc) -> datetime | No
 
 
 def courier_slug(courier: str | None) -> str | None:
-    """A courier name in one spelling: lower case, `_` between words ("DHL-Express" -> dhl_express)."""
+    """A courier name in one spelling: lower case, `_` between words (DHL-Express: dhl_express)."""
     if not courier:
         return None
     return re.sub(r"[^a-z0-9]+", "_", courier.strip().lower()).strip("_") or None

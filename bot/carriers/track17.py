@@ -144,9 +144,7 @@ def parse_track_info(item: dict[str, Any], *, now: datetime | None = None) -> Sh
         courier=_SLUG_BY_KEY.get(carrier_key) if isinstance(carrier_key, int) else None,
         carrier=carrier_name,
         origin_country=country_code((shipping.get("shipper_address") or {}).get("country")),
-        destination_country=country_code(
-            (shipping.get("recipient_address") or {}).get("country")
-        ),
+        destination_country=country_code((shipping.get("recipient_address") or {}).get("country")),
         events=tuple(sorted(events, key=lambda e: e.time, reverse=True)),
         sources=(Source(provider=NAME, ok=True, status=status, fetched_at=now),),
         fetched_at=now,
@@ -221,7 +219,9 @@ class Track17Provider:
             raise malformed(NAME, TypeError(f"body is {type(payload).__name__}"))
         code = payload.get("code")
         if code in _PERMANENT_CODES:
-            raise CarrierError(f"17TRACK refused the request (code {code})", provider=NAME, permanent=True)
+            raise CarrierError(
+                f"17TRACK refused the request (code {code})", provider=NAME, permanent=True
+            )
         if code not in (0, None):
             raise CarrierError(f"17TRACK error code {code}", provider=NAME)
         return payload
@@ -240,7 +240,9 @@ class Track17Provider:
         rejections = self._rejections(payload)
         for code in rejections.values():
             if code in _PERMANENT_CODES:
-                raise CarrierError(f"17TRACK refused registration (code {code})", provider=NAME, permanent=True)
+                raise CarrierError(
+                    f"17TRACK refused registration (code {code})", provider=NAME, permanent=True
+                )
         return {n: c for n, c in rejections.items() if c != ALREADY_REGISTERED}
 
     async def _get(

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_TEXT = 4000
+FAILURE = "Sorry, something went wrong on our side. Please try again in a moment."
 _SESSION_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 

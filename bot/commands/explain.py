@@ -1,14 +1,78 @@
-"""`parceldesk explain`: placeholder until its issue lands."""
+"""`parceldesk explain [--json] [--now ISO] FILE`: why a shipment looks stuck and what to do.
+
+FILE (or `-` for stdin) holds a shipment as `parceldesk track --json` prints it
+(`Shipment.to_dict()`, optionally with a "diagnosis" key, which is ignored). Thresholds come
+from the `PARCELDESK_WAIT_*` settings.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from bot.tracking.explain import diagnose, reason_title, render_reply
+from bot.tracking.model import Shipment
+from bot.tracking.numbers import check_number
+from bot.tracking.thresholds import Thresholds
+
+JSON_KEYS = ("reason", "summary", "next_step", "check_again_after", "escalate", "evidence")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("rest", nargs="*")
+    parser.add_argument("file", metavar="FILE", help="shipment JSON file, or - for stdin")
+    parser.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    parser.add_argument(
+        "--now",
+        metavar="ISO",
+        help="explain as of this time (ISO 8601; no offset means UTC). Default: now",
+    )
+    parser.add_argument("--lang", default="en", help="language of the texts (default: en)")
+
+
+def parse_now(value: str | None) -> datetime:
+    """The `--now` value as an aware datetime; a value without an offset is taken as UTC."""
+    if not value:
+        return datetime.now(timezone.utc)
+    parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
+
+
+def load_shipment(data: dict[str, Any]) -> Shipment:
+    """A shipment from `track --json` output; a {"shipment": {...}} wrapper is accepted too."""
+    if "number" not in data and isinstance(data.get("shipment"), dict):
+        data = data["shipment"]
+    data = {k: v for k, v in data.items() if k != "diagnosis"}
+    return Shipment.from_dict(data)
 
 
 def main(args: argparse.Namespace) -> int:
-    print("not implemented yet")
-    return 1
+    try:
+        raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+    except OSError as exc:
+        print(f"parceldesk explain: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        shipment = load_shipment(json.loads(raw))
+        now = parse_now(args.now)
+        thresholds = Thresholds.from_mapping(os.environ)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        print(f"parceldesk explain: {exc}", file=sys.stderr)
+        return 2
+    check = check_number(shipment.number) if shipment.number else None
+    diagnosis = diagnose(shipment, now, number_check=check, thresholds=thresholds, lang=args.lang)
+    if args.json:
+        data = diagnosis.to_dict()
+        print(json.dumps({k: data[k] for k in JSON_KEYS}, indent=2, ensure_ascii=False))
+        return 0
+    print(f"Reason: {diagnosis.reason} ({reason_title(diagnosis.reason, args.lang)})")
+    print(f"Escalate: {'yes' if diagnosis.escalate else 'no'}")
+    print()
+    print(render_reply(shipment, diagnosis, args.lang))
+    return 0

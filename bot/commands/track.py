@@ -1,14 +1,110 @@
-"""`parceldesk track`: placeholder until its issue lands."""
+"""`parceldesk track [--json] NUMBER`: ask the enabled providers and print the merged shipment."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import importlib
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+import httpx
+
+from bot.carriers.service import build_tracking_service
+from bot.config import Settings
+from bot.tracking.model import Shipment
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("rest", nargs="*")
+    """Declare the command's arguments."""
+    parser.add_argument("number", help="the tracking number")
+    parser.add_argument("--json", action="store_true", help="print the shipment as JSON")
+    parser.add_argument("--courier", help="courier hint, e.g. dhl, ups, china_post")
+    parser.add_argument(
+        "--refresh", action="store_true", help="ask the providers even if the cache is fresh"
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="do not read or write the database cache"
+    )
+
+
+def _diagnosis(shipment: Shipment, now: datetime) -> dict[str, Any] | None:
+    """The explanation of the shipment, when the explanations module is available."""
+    try:
+        explain = importlib.import_module("bot.tracking.explain")
+        numbers = importlib.import_module("bot.tracking.numbers")
+    except ImportError:
+        return None
+    check = numbers.check_number(shipment.number)
+    return explain.diagnose(shipment, now, number_check=check).to_dict()
+
+
+def to_json(shipment: Shipment, now: datetime) -> dict[str, Any]:
+    """The shipment as JSON-ready data (ISO 8601 times), plus `diagnosis` when available."""
+    data = shipment.to_dict()
+    diagnosis = _diagnosis(shipment, now)
+    if diagnosis is not None:
+        data["diagnosis"] = diagnosis
+    return data
+
+
+def to_text(shipment: Shipment) -> str:
+    """A readable summary: status, route, what each provider said, then the events."""
+    status = shipment.status.value.replace("_", " ")
+    if shipment.sub_status.value != "other":
+        status += f" ({shipment.sub_status.value.replace('_', ' ')})"
+    lines = [f"{shipment.number}: {status}"]
+    who = shipment.carrier or shipment.courier
+    route = " -> ".join(c or "?" for c in (shipment.origin_country, shipment.destination_country))
+    if who or route != "? -> ?":
+        lines.append(f"  {who or 'carrier unknown'}, {route}")
+    if shipment.stale_seconds is not None:
+        minutes = round(shipment.stale_seconds / 60)
+        lines.append(f"  providers unreachable; showing what we knew {minutes} min ago")
+    elif shipment.partial:
+        lines.append("  partial: some providers could not be asked")
+    for source in shipment.sources:
+        said = source.status.value if source.ok and source.status else f"failed: {source.error}"
+        lines.append(f"  [{source.provider}] {said}")
+    for event in shipment.sorted_events():
+        place = ", ".join(p for p in (event.location, event.country) if p)
+        lines.append(
+            f"  {event.time.isoformat(timespec='minutes')}  {event.description}"
+            + (f"  ({place})" if place else "")
+            + (f"  <{event.provider}>" if event.provider else "")
+        )
+    if not shipment.events:
+        lines.append("  no scans yet")
+    return "\n".join(lines)
+
+
+async def _track(settings: Settings, args: argparse.Namespace) -> Shipment:
+    sessionmaker = None
+    engine = None
+    if not args.no_cache:
+        from bot.storage.db import make_engine, make_sessionmaker
+        from bot.storage.migrate import upgrade
+
+        await asyncio.to_thread(upgrade, settings.database_url)
+        engine = make_engine(settings.database_url)
+        sessionmaker = make_sessionmaker(engine)
+    try:
+        async with httpx.AsyncClient(timeout=settings.provider_timeout) as client:
+            service = build_tracking_service(settings, client=client, sessionmaker=sessionmaker)
+            return await service.track(args.number, courier=args.courier, refresh=args.refresh)
+    finally:
+        if engine is not None:
+            await engine.dispose()
 
 
 def main(args: argparse.Namespace) -> int:
-    print("not implemented yet")
-    return 1
+    """Print the merged shipment; exit 1 when no provider knows the number."""
+    settings = Settings.from_env()
+    shipment = asyncio.run(_track(settings, args))
+    if args.json:
+        now = datetime.now(timezone.utc)
+        print(json.dumps(to_json(shipment, now), ensure_ascii=False, indent=2))
+    else:
+        print(to_text(shipment))
+    return 1 if shipment.status.value == "not_found" and not shipment.events else 0

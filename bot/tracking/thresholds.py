@@ -48,7 +48,7 @@ class Thresholds:
 
     @staticmethod
     def env_key(field_name: str) -> str:
-        """The setting name for a field: `international_days` -> PARCELDESK_WAIT_INTERNATIONAL_DAYS."""
+        """The setting for a field: `international_days` -> PARCELDESK_WAIT_INTERNATIONAL_DAYS."""
         return ENV_PREFIX + field_name.upper()
 
     @classmethod

@@ -1,9 +1,10 @@
-"""English sentences. Short words and short sentences: many buyers read English as a second language.
+"""English sentences, in short words and short sentences: many buyers read English as a second
+language.
 
 Template fields used below:
   {scan} a quoted scan ('Arrived at sorting centre, Frankfurt'), {date} a written date,
   {ago} an age in words, {destination}/{origin}/{country} country names, {days} a number,
-  {number} a tracking number, {suggestion} a corrected number, {status} a status name,
+  {number} a tracking number, {status} a status name,
   {shipped_date}/{shipped_ago} when the seller shipped.
 """
 
@@ -44,6 +45,7 @@ MESSAGES: dict[str, str] = {
         "The carrier has no scans for this number yet. The seller shipped it on {shipped_date}, "
         "{shipped_ago}."
     ),
+    "evidence.no_details": "The carrier gave no scan details.",
     "evidence.label_only": (
         "The carrier only has the label data so far. It was created on {date}, {ago}."
     ),
@@ -68,12 +70,18 @@ MESSAGES: dict[str, str] = {
     "reason.invalid_number.default.next_step": (
         "Please copy the number again from your order or the seller's message and send it to me."
     ),
-    "reason.invalid_number.suggestion.summary": (
-        "{number} is not a valid tracking number. One of its characters is probably wrong, "
-        "because the check digit does not match."
+    "reason.invalid_number.unknown_country.summary": (
+        "{number} is not a valid tracking number. Its last two letters should be the code of "
+        "the sender's country, and they are not."
     ),
-    "reason.invalid_number.suggestion.next_step": (
-        "Did you mean {suggestion}? If not, please copy the number again from your order."
+    "reason.invalid_number.unknown_country.next_step": (
+        "Please copy the number again from your order or the seller's message and send it to me."
+    ),
+    "reason.invalid_number.carrier_rejected.summary": (
+        "The carrier says {number} is not a valid tracking number."
+    ),
+    "reason.invalid_number.carrier_rejected.next_step": (
+        "Please copy the number again from your order or the seller's message and send it to me."
     ),
     # not_yet_updated
     "reason.not_yet_updated.no_scans.summary": (
@@ -122,7 +130,8 @@ MESSAGES: dict[str, str] = {
     ),
     # customs_clearance
     "reason.customs_clearance.normal.summary": (
-        "{evidence} The parcel is with customs in {country}. Customs checks usually take a few days."
+        "{evidence} The parcel is with customs in {country}. "
+        "Customs checks usually take a few days."
     ),
     "reason.customs_clearance.normal.next_step": (
         "Please wait. Customs will release the parcel, or contact you if they need something."

@@ -1,0 +1,180 @@
+"""The tracking form: get one valid tracking number (or an order number that leads to one),
+and the carrier when the number fits several. The number is accepted in any turn."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy import select
+
+from actions import deps
+from actions.parcels import ANY_CARRIER, HUMAN_BUTTON
+from bot.storage.models import Order
+from bot.tracking import texts
+from bot.tracking.numbers import Match, check_number
+
+# After this many unusable numbers in a row the bot offers a person alongside the question.
+MISSES_BEFORE_HUMAN = 2
+NOT_SURE = "not sure"
+
+
+def carrier_choices(match: Match | None) -> list[tuple[str, str]]:
+    """(courier code, display name) pairs a number may belong to, without repeats."""
+    if match is None:
+        return []
+    seen: dict[str, str] = {}
+    for candidate in match.candidates:
+        seen.setdefault(candidate.courier, candidate.courier_name)
+    return list(seen.items())
+
+
+def pick_carrier(answer: str, choices: list[tuple[str, str]]) -> str | None:
+    """The courier code the buyer's answer names (code or name, any case), if any."""
+    said = " ".join(answer.lower().split())
+    for code, name in choices:
+        if said in (code.lower(), name.lower()) or code.lower() in said or name.lower() in said:
+            return code
+    return None
+
+
+async def tracking_number_of_order(order_number: str) -> str | None:
+    """The tracking number the shop recorded for `order_number`, if known."""
+    factory = await deps.sessionmaker()
+    async with factory() as session:
+        row = await session.execute(
+            select(Order.tracking_number).where(Order.order_number == order_number)
+        )
+        return row.scalar_one_or_none()
+
+
+class ValidateTrackingForm(FormValidationAction):
+    """Validates the number with bot.tracking.numbers and asks for the carrier if ambiguous."""
+
+    def name(self) -> str:
+        return "validate_tracking_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        number = tracker.get_slot("tracking_number")
+        match = check_number(number) if number else None
+        if match is not None and match.valid and match.ambiguous:
+            return list(domain_slots)
+        return [slot for slot in domain_slots if slot != "carrier"]
+
+    async def extract_tracking_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Numbers that come without a tracking_number entity: "yes" to a repaired number,
+        an order number the shop knows, or "I don't have it"."""
+        if tracker.get_slot("requested_slot") != "tracking_number":
+            return {}
+        entities = tracker.latest_message.get("entities", []) or []
+        if any(e.get("entity") == "tracking_number" for e in entities):
+            return {}
+        intent = tracker.get_intent_of_latest_message()
+        suggested = tracker.get_slot("suggested_number")
+        if intent == "affirm" and suggested:
+            return {"tracking_number": suggested}
+        order = next((e.get("value") for e in entities if e.get("entity") == "order_number"), None)
+        if order:
+            found = await tracking_number_of_order(str(order))
+            if found:
+                dispatcher.utter_message(response="utter_order_found", order=order, number=found)
+                return {"tracking_number": found}
+            dispatcher.utter_message(response="utter_order_unknown", order=order)
+            return {"order_number": None}
+        if intent == "deny":
+            dispatcher.utter_message(response="utter_number_help")
+            return {"suggested_number": None}
+        return {}
+
+    async def validate_tracking_number(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """Accept a valid number (normalised); explain a wrong one and ask again."""
+        if isinstance(value, list):
+            value = value[-1] if value else None
+        match = check_number(str(value)) if value else None
+        misses = int(tracker.get_slot("number_misses") or 0)
+        if match is not None and match.valid and not match.corrected_from:
+            return {"tracking_number": match.number, "number_misses": 0, "suggested_number": None}
+        misses += 1
+        buttons: list[dict[str, str]] = []
+        suggestion = None
+        if match is None:
+            dispatcher.utter_message(response="utter_not_a_number", number=str(value))
+        elif match.valid:
+            # A look-alike repair (O for 0, S for 5) passed the check digit: offer it.
+            suggestion = match.number
+            typed = match.corrected_from or match.raw
+            dispatcher.utter_message(
+                text=texts.text("reason.invalid_number.suggestion.summary", number=typed)
+                + "\n"
+                + texts.text("reason.invalid_number.suggestion.next_step", suggestion=suggestion),
+                buttons=[
+                    {
+                        "title": f"Yes, {suggestion}",
+                        "payload": f'/inform{{"tracking_number":"{suggestion}"}}',
+                    },
+                    {"title": "No", "payload": "/deny"},
+                ],
+            )
+        else:
+            if misses >= MISSES_BEFORE_HUMAN:
+                buttons = [HUMAN_BUTTON]
+            dispatcher.utter_message(
+                text=texts.text("reason.invalid_number.default.summary", number=match.number)
+                + "\n"
+                + texts.text("reason.invalid_number.default.next_step"),
+                buttons=buttons,
+            )
+        if misses >= MISSES_BEFORE_HUMAN and not buttons and suggestion is None:
+            dispatcher.utter_message(response="utter_offer_human")
+        return {"tracking_number": None, "suggested_number": suggestion, "number_misses": misses}
+
+    async def validate_carrier(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """Keep the carrier the buyer named; anything else means "ask every carrier"."""
+        match = check_number(tracker.get_slot("tracking_number") or "")
+        code = pick_carrier(str(value or ""), carrier_choices(match))
+        if code is None:
+            # Never ask twice: the providers can be asked without a carrier.
+            dispatcher.utter_message(response="utter_carrier_any")
+            return {"carrier": ANY_CARRIER}
+        return {"carrier": code}
+
+
+class ActionAskCarrier(Action):
+    """Asks which carrier sent the parcel, with one button per possible carrier."""
+
+    def name(self) -> str:
+        return "action_ask_carrier"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        match = check_number(tracker.get_slot("tracking_number") or "")
+        buttons = [{"title": name, "payload": code} for code, name in carrier_choices(match)]
+        buttons.append({"title": "Not sure", "payload": NOT_SURE})
+        dispatcher.utter_message(
+            response="utter_ask_carrier", number=tracker.get_slot("tracking_number"), buttons=buttons
+        )
+        return [SlotSet("requested_slot", "carrier")]

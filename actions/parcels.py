@@ -1,0 +1,92 @@
+"""Glue between the conversation and the domain: check a number, track it, explain it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from actions import deps
+from bot.tracking.explain import diagnose, render_reply
+from bot.tracking.model import Shipment
+from bot.tracking.numbers import check_number
+
+# Buttons under any reply that offers a person; the gateway shows them as quick replies.
+HUMAN_BUTTON: dict[str, str] = {"title": "Talk to a person", "payload": "/request_human"}
+CUSTOMS_REASONS = ("customs_clearance", "customs_action_required")
+# Carrier value meaning "the buyer does not know": ask every enabled provider.
+ANY_CARRIER = "any"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The explained state of one parcel, ready to send."""
+
+    number: str
+    text: str
+    reason: str
+    escalate: bool
+    shipment: Shipment | None
+
+
+async def explain_number(number: str, courier: str | None = None) -> Answer:
+    """Track `number` (as the given courier, if known) and explain its status and reason."""
+    check = check_number(number)
+    normalised = check.number if check is not None else number
+    if courier is None and check is not None and check.valid and not check.ambiguous:
+        courier = check.courier
+    service = await deps.tracking_service()
+    shipment = await service.track(normalised, courier=courier)
+    diagnosis = diagnose(shipment, deps.now(), number_check=check)
+    return Answer(
+        number=normalised,
+        text=render_reply(shipment, diagnosis),
+        reason=diagnosis.reason,
+        escalate=diagnosis.escalate,
+        shipment=shipment,
+    )
+
+
+def latest_numbers(tracker: Tracker) -> list[str]:
+    """Tracking numbers in the buyer's latest message, in order, without repeats."""
+    seen: list[str] = []
+    for entity in tracker.latest_message.get("entities", []) or []:
+        value = entity.get("value")
+        if entity.get("entity") == "tracking_number" and value and value not in seen:
+            seen.append(str(value))
+    return seen
+
+
+def intent_of(event: dict[str, Any]) -> str | None:
+    """The intent name of a user event, if it has one."""
+    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+def intent_before_form(tracker: Tracker, form: str = "tracking_form") -> str | None:
+    """The intent of the buyer message that opened the latest run of `form`, e.g.
+    subscribe_updates when "keep me updated" made the bot ask for the number first."""
+    opened = False
+    for event in reversed(tracker.events):
+        if not opened:
+            opened = event.get("event") == "active_loop" and event.get("name") == form
+            continue
+        if event.get("event") == "user":
+            return intent_of(event)
+    return None
+
+
+def cleared_number_slots(number: str, courier: str | None) -> list[dict[str, Any]]:
+    """Slot events after answering about `number`: it becomes the parcel follow-ups refer to,
+    and the form's working slots are emptied so the next number starts fresh."""
+    from rasa_sdk.events import SlotSet
+
+    return [
+        SlotSet("last_tracked", number),
+        SlotSet("last_courier", courier),
+        SlotSet("tracking_number", None),
+        SlotSet("order_number", None),
+        SlotSet("carrier", None),
+        SlotSet("suggested_number", None),
+        SlotSet("number_misses", 0),
+    ]

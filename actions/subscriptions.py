@@ -1,0 +1,93 @@
+"""Proactive updates: the buyer subscribes the conversation to a parcel; the notifier (in the
+gateway) re-checks subscribed parcels and writes when something changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from actions import deps
+from bot.storage.models import Subscription
+
+
+async def save_subscription(conversation_id: str, number: str, *, session: Any) -> None:
+    """Turn on updates for `number` in the conversation (reactivating an earlier one)."""
+    row = (
+        await session.execute(
+            select(Subscription).where(
+                Subscription.conversation_id == conversation_id,
+                Subscription.tracking_number == number,
+            )
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        session.add(
+            Subscription(
+                conversation_id=conversation_id,
+                tracking_number=number,
+                active=True,
+                next_check_at=deps.now(),
+            )
+        )
+    else:
+        row.active = True
+        row.next_check_at = deps.now()
+
+
+async def subscribe(dispatcher: CollectingDispatcher, tracker: Tracker, number: str) -> bool:
+    """Subscribe the conversation to `number` and tell the buyer; False if it could not be
+    stored (e.g. a conversation the gateway does not know)."""
+    factory = await deps.sessionmaker()
+    try:
+        async with factory() as session, session.begin():
+            await save_subscription(tracker.sender_id, number, session=session)
+    except IntegrityError:
+        dispatcher.utter_message(response="utter_subscribe_failed", number=number)
+        return False
+    dispatcher.utter_message(response="utter_subscribed", number=number)
+    return True
+
+
+class ActionSubscribeUpdates(Action):
+    """Subscribes to the parcel tracked last (the rules ask for a number when there is none)."""
+
+    def name(self) -> str:
+        return "action_subscribe_updates"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        number = tracker.get_slot("last_tracked")
+        if not number:
+            dispatcher.utter_message(response="utter_ask_which_parcel")
+            return []
+        await subscribe(dispatcher, tracker, number)
+        return [SlotSet("tracking_number", None)]
+
+
+class ActionUnsubscribeUpdates(Action):
+    """Stops every update for this conversation (or only for the number named in the message)."""
+
+    def name(self) -> str:
+        return "action_unsubscribe_updates"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        named = tracker.get_slot("tracking_number")
+        query = update(Subscription).where(
+            Subscription.conversation_id == tracker.sender_id, Subscription.active.is_(True)
+        )
+        if named:
+            query = query.where(Subscription.tracking_number == named)
+        factory = await deps.sessionmaker()
+        async with factory() as session, session.begin():
+            stopped = (await session.execute(query.values(active=False))).rowcount
+        response = "utter_unsubscribed" if stopped else "utter_no_subscription"
+        dispatcher.utter_message(response=response)
+        return [SlotSet("tracking_number", None)]

@@ -1,0 +1,498 @@
+"""Telegram channel (python-telegram-bot 22): commands, inline buttons, typing indicator,
+webhook or long polling.
+
+Every update is claimed by `update_id` in the gateway database before it is handled, so a
+webhook retry or a re-delivered poll is answered once. Updates of one chat run in arrival
+order (`ChatOrderedProcessor`); the router stores each message before Rasa sees it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import re
+import warnings
+from collections.abc import AsyncIterator, Sequence
+from datetime import timedelta
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from telegram import (
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.channels import telegram_commands as commands
+from bot.channels.telegram_format import (
+    PARSE_MODE,
+    digest_of,
+    escape,
+    find_payload,
+    keyboard,
+    split_text,
+)
+from bot.channels.telegram_updates import (
+    CHANNEL,
+    ChatOrderedProcessor,
+    addressed_text,
+    claim_update,
+    conversation_id_for,
+    set_blocked,
+)
+from bot.config import Settings
+from bot.conversations.replies import Inbound, Reply
+from bot.conversations.router import APOLOGY
+from bot.storage.models import Conversation
+from bot.storage.models import Message as StoredMessage
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = ["message", "callback_query"]
+MAX_WEBHOOK_BODY = 1_000_000
+SEND_ATTEMPTS = 5
+MAX_FLOOD_WAIT = 120.0  # seconds of RetryAfter we accept for one message before giving up
+TYPING_EVERY = 4.0  # Telegram shows a chat action for about 5 s
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class Sent(Enum):
+    OK = "ok"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+
+
+class TelegramChannel:
+    """The Telegram bot of one gateway process. `start()`/`stop()` follow the app's lifespan."""
+
+    def __init__(self, settings: Settings, services: Services) -> None:
+        self._settings = settings
+        self._services = services
+        self._application: Application | None = None
+        self.retry_base_delay = 0.5  # seconds; doubled per network-error retry
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self._settings.telegram_webhook_url)
+
+    @property
+    def application(self) -> Application:
+        if self._application is None:
+            raise RuntimeError("the Telegram channel has not been started")
+        return self._application
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    def _build(self) -> Application:
+        builder = (
+            Application.builder()
+            .token(self._settings.telegram_token)
+            .concurrent_updates(ChatOrderedProcessor())
+        )
+        if self._settings.telegram_api_url:
+            builder = builder.base_url(self._settings.telegram_api_url)
+        if self.webhook_mode:
+            builder = builder.updater(None)
+        application = builder.build()
+        application.add_handler(TypeHandler(Update, self._claim), group=-1)
+        application.add_handler(CommandHandler("start", self._on_start))
+        application.add_handler(CommandHandler("track", self._on_track))
+        application.add_handler(CommandHandler("help", self._on_help))
+        application.add_handler(
+            CommandHandler(list(commands.INTENT_COMMANDS), self._on_intent_command)
+        )
+        application.add_handler(CallbackQueryHandler(self._on_button))
+        application.add_handler(
+            MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, self._on_unknown_command)
+        )
+        application.add_handler(
+            MessageHandler(filters.UpdateType.MESSAGE & ~filters.COMMAND, self._on_message)
+        )
+        application.add_error_handler(self._on_error)
+        return application
+
+    async def start(self) -> None:
+        """Connect to the Bot API, register the command menu, then receive updates: by webhook
+        (registered with the secret) or by long polling."""
+        if self.webhook_mode and not _SECRET.match(self._settings.telegram_secret):
+            raise ValueError(
+                "PARCELDESK_TELEGRAM_SECRET must be set to 1-256 characters of A-Z a-z 0-9 _ - "
+                "when PARCELDESK_TELEGRAM_WEBHOOK_URL is set"
+            )
+        application = self._build()
+        self._application = application
+        await application.initialize()
+        bot = application.bot
+        await self._call_with_retry(lambda: bot.set_my_commands(commands.bot_commands()))
+        if self.webhook_mode:
+            await self._call_with_retry(
+                lambda: bot.set_webhook(
+                    url=self._settings.telegram_webhook_url,
+                    secret_token=self._settings.telegram_secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            )
+        await application.start()
+        if not self.webhook_mode:
+            assert application.updater is not None
+            await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        log.info(
+            "telegram bot @%s receiving by %s",
+            bot.username,
+            "webhook" if self.webhook_mode else "long polling",
+        )
+
+    async def stop(self) -> None:
+        """Stop receiving, finish the updates already accepted, close the connections."""
+        application = self._application
+        if application is None:
+            return
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+    # ---- receiving -------------------------------------------------------------------------
+
+    def secret_matches(self, header: str | None) -> bool:
+        """True when a webhook request carries our secret (compared in constant time)."""
+        expected = self._settings.telegram_secret
+        if not expected or header is None:
+            return False
+        return hmac.compare_digest(header.encode(), expected.encode())
+
+    async def accept(self, data: dict[str, Any]) -> None:
+        """Queue one update received by webhook; it is handled in the background."""
+        application = self.application
+        update = Update.de_json(data, application.bot)
+        await application.update_queue.put(update)
+
+    async def _claim(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        async with self._services.sessionmaker() as session, session.begin():
+            first = await claim_update(update.update_id, session=session)
+        if not first:
+            log.info("telegram update %s already handled; skipping", update.update_id)
+            raise ApplicationHandlerStop
+
+    async def _on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._turn(update, commands.start_text(list(context.args or ())))
+
+    async def _on_track(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._turn(update, commands.track_text(list(context.args or ())))
+
+    async def _on_intent_command(self, update: Update, _context: Any) -> None:
+        assert update.effective_message is not None
+        name = (update.effective_message.text or "").split()[0].lstrip("/").split("@")[0]
+        await self._turn(update, commands.INTENT_COMMANDS[name.lower()])
+
+    async def _on_help(self, update: Update, _context: Any) -> None:
+        assert update.effective_chat is not None
+        await self.deliver(update.effective_chat.id, [Reply(commands.HELP_TEXT)], update=update)
+
+    async def _on_unknown_command(self, update: Update, _context: Any) -> None:
+        message = update.effective_message
+        assert message is not None and update.effective_chat is not None
+        first_word = (message.text or "").split(maxsplit=1)[0]
+        addressed = message.chat.type == ChatType.PRIVATE or first_word.lower().endswith(
+            f"@{(self.application.bot.username or '').lower()}"
+        )
+        if addressed:
+            await self.deliver(
+                update.effective_chat.id, [Reply(commands.UNKNOWN_COMMAND_TEXT)], update=update
+            )
+
+    async def _on_message(self, update: Update, _context: Any) -> None:
+        message = update.message
+        if message is None:
+            return
+        bot = self.application.bot
+        text = addressed_text(message, bot_username=bot.username or "", bot_id=bot.id)
+        if text is None:
+            return
+        await self._turn(update, text)
+
+    async def _on_button(self, update: Update, _context: Any) -> None:
+        query = update.callback_query
+        if query is None or query.message is None:
+            return
+        # Answer first so the button stops spinning even if the turn takes a while.
+        with contextlib.suppress(TelegramError):
+            await query.answer()
+        chat_id = query.message.chat.id
+        payload = await self._button_payload(chat_id, query.data or "")
+        if payload is None:
+            await self.deliver(chat_id, [Reply(commands.EXPIRED_BUTTON_TEXT)])
+            return
+        await self._turn(update, payload)
+
+    async def _button_payload(self, chat_id: int, data: str) -> str | None:
+        """The payload behind a button's callback_data; long payloads are found again in the
+        buttons this conversation was sent (the transcript keeps them)."""
+        digest = digest_of(data)
+        if digest is None:
+            return data
+        async with self._services.sessionmaker() as session:
+            rows = await session.execute(
+                select(StoredMessage.payload)
+                .where(
+                    StoredMessage.conversation_id == conversation_id_for(chat_id),
+                    StoredMessage.direction == "out",
+                    StoredMessage.payload.is_not(None),
+                )
+                .order_by(StoredMessage.id.desc())
+                .limit(100)
+            )
+            payloads = [
+                str(button.get("payload", ""))
+                for (payload,) in rows
+                if isinstance(payload, dict)
+                for button in payload.get("buttons") or ()
+                if isinstance(button, dict)
+            ]
+        return find_payload(digest, payloads)
+
+    async def _turn(self, update: Update, text: str) -> None:
+        """Run one buyer message through the router and send the replies."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        user = update.effective_user
+        conversation_id = conversation_id_for(chat.id)
+        if chat.type == ChatType.PRIVATE:
+            # A buyer who writes to us has (un)blocked nothing: they can be answered again.
+            async with self._services.sessionmaker() as session, session.begin():
+                await set_blocked(conversation_id, False, session=session)
+        inbound = Inbound(
+            channel=CHANNEL,
+            conversation_id=conversation_id,
+            text=text,
+            sender_id=str(user.id) if user else None,
+            external_id=str(update.update_id),
+            metadata={
+                "telegram": {
+                    "chat_id": chat.id,
+                    "chat_type": chat.type,
+                    "user_id": user.id if user else None,
+                    "language_code": user.language_code if user else None,
+                }
+            },
+        )
+        async with self._typing(chat.id):
+            replies = await self._services.router.handle(inbound)
+        await self.deliver(chat.id, replies, update=update)
+
+    @contextlib.asynccontextmanager
+    async def _typing(self, chat_id: int) -> AsyncIterator[None]:
+        """Show "typing…" in the chat until the block ends."""
+
+        async def keep_typing() -> None:
+            while True:
+                try:
+                    await self.application.bot.send_chat_action(chat_id, ChatAction.TYPING)
+                except Forbidden:
+                    return
+                except TelegramError as exc:  # cosmetic: never let it break the turn
+                    log.debug("typing indicator failed for chat %s: %s", chat_id, exc)
+                await asyncio.sleep(TYPING_EVERY)
+
+        task = asyncio.create_task(keep_typing())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log a failed update with context and tell the buyer, so nobody waits in silence."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram update %s failed: %r", update_id, context.error, exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            with contextlib.suppress(TelegramError):
+                await self.deliver(update.effective_chat.id, [Reply(APOLOGY)])
+
+    # ---- sending ---------------------------------------------------------------------------
+
+    async def send(self, conversation_id: str, replies: Sequence[Reply]) -> bool:
+        """Push replies to a Telegram conversation (notifier, agents). False when the buyer
+        blocked the bot or the message could not be delivered."""
+        prefix = f"{CHANNEL}:"
+        if not conversation_id.startswith(prefix):
+            raise ValueError(f"{conversation_id!r} is not a Telegram conversation")
+        async with self._services.sessionmaker() as session:
+            conversation = await session.get(Conversation, conversation_id)
+        if conversation is not None and conversation.blocked:
+            log.info("not sending to %s: the buyer blocked the bot", conversation_id)
+            return False
+        return await self.deliver(int(conversation_id[len(prefix) :]), replies)
+
+    async def deliver(
+        self, chat_id: int, replies: Sequence[Reply], *, update: Update | None = None
+    ) -> bool:
+        """Send replies in order: long texts split at Telegram's limit, buttons as an inline
+        keyboard under the last piece. Stops at the first message that cannot be delivered."""
+        reply_to = _reply_target(update)
+        for reply in replies:
+            markup = keyboard(reply.buttons)
+            pieces = split_text(reply.text) if reply.text.strip() else []
+            if not pieces and markup is not None:
+                pieces = [commands.CHOOSE_TEXT]
+            for index, piece in enumerate(pieces):
+                last = index == len(pieces) - 1
+                outcome = await self._send_message(
+                    chat_id, escape(piece), markup if last else None, reply_to
+                )
+                if outcome is Sent.BLOCKED:
+                    return False
+                if outcome is Sent.FAILED:
+                    return False
+                reply_to = None  # only the first piece quotes the buyer's message
+        return True
+
+    async def _send_message(
+        self,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        reply_to: int | None,
+    ) -> Sent:
+        """One sendMessage, retried on flood control (RetryAfter) and network errors."""
+        bot = self.application.bot
+        waited = 0.0
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                await bot.send_message(
+                    chat_id,
+                    text,
+                    parse_mode=PARSE_MODE,
+                    reply_markup=markup,
+                    reply_parameters=(
+                        ReplyParameters(reply_to, allow_sending_without_reply=True)
+                        if reply_to
+                        else None
+                    ),
+                )
+                return Sent.OK
+            except RetryAfter as exc:
+                delay = _seconds(exc)
+                waited += delay
+                if waited > MAX_FLOOD_WAIT:
+                    log.error("chat %s: flood control wait too long (%.0f s)", chat_id, waited)
+                    return Sent.FAILED
+                log.warning("chat %s: flood control, retrying in %.1f s", chat_id, delay)
+                await asyncio.sleep(delay)
+            except Forbidden as exc:
+                log.info("chat %s blocked the bot or removed it: %s", chat_id, exc)
+                async with self._services.sessionmaker() as session, session.begin():
+                    await set_blocked(conversation_id_for(chat_id), True, session=session)
+                return Sent.BLOCKED
+            except ChatMigrated as exc:
+                log.info("chat %s became supergroup %s", chat_id, exc.new_chat_id)
+                chat_id = exc.new_chat_id
+            except BadRequest as exc:
+                # Permanent: retrying the same request cannot succeed.
+                log.error("chat %s: Telegram refused the message: %s", chat_id, exc)
+                return Sent.FAILED
+            except NetworkError as exc:  # includes TimedOut
+                if attempt == SEND_ATTEMPTS:
+                    log.error("chat %s: giving up after %d attempts: %s", chat_id, attempt, exc)
+                    return Sent.FAILED
+                delay = self.retry_base_delay * 2 ** (attempt - 1)
+                log.warning("chat %s: network error (%s), retrying in %.1f s", chat_id, exc, delay)
+                await asyncio.sleep(delay)
+        return Sent.FAILED
+
+    async def _call_with_retry(self, call: Any) -> Any:
+        """Run a start-up Bot API call, retrying flood control and network errors a few times."""
+        for attempt in range(1, SEND_ATTEMPTS + 1):
+            try:
+                return await call()
+            except RetryAfter as exc:
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                await asyncio.sleep(min(_seconds(exc), MAX_FLOOD_WAIT))
+            except BadRequest:
+                raise
+            except NetworkError:
+                if attempt == SEND_ATTEMPTS:
+                    raise
+                await asyncio.sleep(self.retry_base_delay * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+
+def _seconds(exc: RetryAfter) -> float:
+    """RetryAfter's wait in seconds (PTB 22 returns int or timedelta, and warns about int)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _reply_target(update: Update | None) -> int | None:
+    """In groups, answers quote the buyer's message so it is clear whom the bot answers."""
+    if update is None or update.effective_chat is None:
+        return None
+    if update.effective_chat.type == ChatType.PRIVATE:
+        return None
+    message = update.message
+    return message.message_id if isinstance(message, Message) else None
+
+
+async def telegram_webhook(request: Request) -> Response:
+    """`POST /telegram/webhook`: one update from Telegram, checked against the secret."""
+    channel: TelegramChannel | None = request.app.state.services.extras.get("telegram")
+    if channel is None or not channel.webhook_mode:
+        return JSONResponse({"error": "the Telegram webhook is not enabled"}, status_code=404)
+    if not channel.secret_matches(request.headers.get(SECRET_HEADER)):
+        return JSONResponse({"error": "wrong secret token"}, status_code=403)
+    body = await request.body()
+    if len(body) > MAX_WEBHOOK_BODY:
+        return JSONResponse({"error": "update too large"}, status_code=413)
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return JSONResponse({"error": "body is not JSON"}, status_code=400)
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        return JSONResponse({"error": "not a Telegram update"}, status_code=400)
+    if not channel.application.running:
+        # Shutting down: Telegram retries later, another replica or the restarted one answers.
+        return JSONResponse({"error": "shutting down"}, status_code=503)
+    await channel.accept(data)
+    return Response(status_code=200)
+
+
+def telegram_routes() -> list[BaseRoute]:
+    """Gateway routes of the Telegram channel."""
+    return [Route("/telegram/webhook", telegram_webhook, methods=["POST"])]

@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components: tracking and order numbers found by `bot.tracking.numbers`."""

@@ -1,0 +1,44 @@
+"""Find shop order numbers ("order #100234", "order no 112-4567890-1234567") in free text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A keyword ("order", "order no", "order number"...), then an id holding at least one digit.
+_AFTER_KEYWORD = re.compile(
+    r"\b(?:order|ord|pedido|commande|bestellung)\b\s*"
+    r"(?:(?:no|nr|num|number|id|ref|reference)\b\.?\s*)?(?:is\s+)?[:#]?\s*"
+    r"(?P<id>#?[A-Za-z0-9](?:[A-Za-z0-9-]{1,30})[A-Za-z0-9])",
+    re.IGNORECASE,
+)
+# A bare "#123456" anywhere is an order reference in shop speak.
+_HASH_ID = re.compile(r"(?<![\w#])(?P<id>#\d{4,12})\b")
+
+
+@dataclass(frozen=True)
+class OrderNumber:
+    """An order number as typed (`raw`, with its `span`) and its normalised `value`."""
+
+    value: str
+    raw: str
+    span: tuple[int, int]
+
+
+def _normalise(raw: str) -> str:
+    return raw.lstrip("#").upper()
+
+
+def find_order_numbers(text: str) -> list[OrderNumber]:
+    """Every order number in `text`, left to right, without duplicates or overlaps."""
+    found: dict[int, OrderNumber] = {}
+    for pattern in (_AFTER_KEYWORD, _HASH_ID):
+        for m in pattern.finditer(text):
+            raw = m.group("id")
+            if not any(ch.isdigit() for ch in raw):
+                continue
+            start, end = m.span("id")
+            if any(start < o.span[1] and o.span[0] < end for o in found.values()):
+                continue
+            found[start] = OrderNumber(value=_normalise(raw), raw=raw, span=(start, end))
+    return [found[k] for k in sorted(found)]

@@ -1,0 +1,40 @@
+"""The number spans both NLU components agree on: tracking numbers first, then order numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.nlu.order_numbers import find_order_numbers
+from bot.tracking.numbers import find_numbers
+
+TRACKING_NUMBER = "tracking_number"
+ORDER_NUMBER = "order_number"
+
+
+@dataclass(frozen=True)
+class NumberSpan:
+    """One entity-to-be: its type, normalised value and character span in the text."""
+
+    entity: str
+    value: str
+    start: int
+    end: int
+    valid: bool = True
+
+
+def number_spans(text: str) -> list[NumberSpan]:
+    """Tracking and order numbers in `text`, left to right, never overlapping.
+
+    Tracking numbers win over order numbers when both claim the same characters, because
+    `bot.tracking.numbers` knows the formats and check digits; order ids are a loose pattern.
+    """
+    spans = [
+        NumberSpan(TRACKING_NUMBER, m.number, m.span[0], m.span[1], bool(m.valid))
+        for m in find_numbers(text)
+    ]
+    for order in find_order_numbers(text):
+        start, end = order.span
+        if any(start < s.end and s.start < end for s in spans):
+            continue
+        spans.append(NumberSpan(ORDER_NUMBER, order.value, start, end))
+    return sorted(spans, key=lambda s: s.start)

@@ -1,0 +1,491 @@
+"""Find, normalise and validate parcel tracking numbers in what buyers write.
+
+Pure domain code: no I/O. `find_numbers` scans free text (a chat message) and returns every
+tracking number with its courier, format, check-digit verdict and position. `check_number`
+reads a text meant to be exactly one number (a form slot) and also reports weak shapes.
+
+How a message is read: a single regular expression finds *segments* (runs of short words
+and digit-bearing chunks joined by spaces, dashes or dots). Inside a segment every window of
+whole chunks whose joined length fits some format is compared with the format table
+(`bot.tracking.formats`); windows are then picked best-first without overlapping.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.tracking.formats import FORMATS_BY_LENGTH, MAX_LENGTH, MIN_LENGTH, Format
+from bot.tracking.s10_countries import COUNTRIES, operator_for
+
+__all__ = ["Candidate", "Match", "check_number", "find_numbers", "normalise"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One format a number could belong to."""
+
+    courier: str  # e.g. "ups", "s10", "fedex"
+    courier_name: str  # human readable, e.g. "UPS", "China Post"
+    format: str  # format id (bot.tracking.formats)
+    checksum: bool  # True when a check digit confirmed it
+    check_failed: bool = False  # True when the shape fits but the check digit does not
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "courier": self.courier,
+            "courier_name": self.courier_name,
+            "format": self.format,
+            "checksum": self.checksum,
+            "check_failed": self.check_failed,
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    """A tracking number found in a text, with the verdict on it."""
+
+    number: str  # normalised
+    raw: str  # text as typed (text[span[0]:span[1]])
+    span: tuple[int, int]
+    courier: str | None  # best candidate's courier; None when ambiguous
+    courier_name: str | None
+    format: str | None
+    valid: bool
+    ambiguous: bool = False
+    candidates: tuple[Candidate, ...] = ()
+    country: str | None = None  # S10 only, ISO 3166 alpha-2
+    operator: str | None = None  # S10 issuing postal operator, e.g. "China Post"
+    service: str | None = None  # S10 service, e.g. "registered", "EMS", "parcel"
+    corrected_from: str | None = None  # normalised number as typed, before a look-alike repair
+    # Why an invalid number was rejected: "check_digit" or "unknown_country" (S10).
+    problem: str | None = None
+    checksum: bool = False  # True when a check digit confirmed the best reading
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (span as [start, end])."""
+        return {
+            "number": self.number,
+            "raw": self.raw,
+            "span": [self.span[0], self.span[1]],
+            "courier": self.courier,
+            "courier_name": self.courier_name,
+            "format": self.format,
+            "valid": self.valid,
+            "checksum": self.checksum,
+            "ambiguous": self.ambiguous,
+            "candidates": [c.to_dict() for c in self.candidates],
+            "country": self.country,
+            "operator": self.operator,
+            "service": self.service,
+            "corrected_from": self.corrected_from,
+            "problem": self.problem,
+        }
+
+
+# --- normalisation -------------------------------------------------------------------------
+
+# Full-width forms (common when typing on Chinese/Japanese keyboards) map one-to-one onto
+# ASCII, so spans in the mapped text are spans in the original.
+_FULLWIDTH = {0xFF10 + i: 0x30 + i for i in range(10)}
+_FULLWIDTH.update({0xFF21 + i: 0x41 + i for i in range(26)})
+_FULLWIDTH.update({0xFF41 + i: 0x61 + i for i in range(26)})
+
+_SEPARATORS = " \t\n\r\u00a0\u2007\u202f\u3000-._\u2010\u2011\u2012\u2013\u2014\u2015\uff0d"
+_NORMALISE = {ord(c): None for c in _SEPARATORS}
+_NORMALISE.update({0x61 + i: 0x41 + i for i in range(26)})
+_NORMALISE.update({k: (v if v < 0x61 else v - 32) for k, v in _FULLWIDTH.items()})
+
+
+def normalise(text: str) -> str:
+    """Upper-case ASCII letters, fold full-width letters/digits to ASCII and drop separators
+    (spaces, dashes, dots, underscores). Idempotent; other characters are kept."""
+    return text.translate(_NORMALISE)
+
+
+# --- reading one candidate string ----------------------------------------------------------
+
+_LOOKALIKES = str.maketrans(
+    {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "G": "6", "B": "8"}
+)
+
+_S10_SERVICES = {
+    "E": "EMS",
+    "R": "registered",
+    "C": "parcel",
+    "H": "e-commerce parcel",
+    "L": "tracked letter",
+    "V": "insured",
+    "U": "letter post",
+    "M": "M-bag",
+    "Q": "business reply",
+}
+
+_CHECKSUM, _PATTERN, _BAD = 2, 1, 0
+
+
+@dataclass(frozen=True)
+class _Reading:
+    fmt: Format
+    status: int  # _CHECKSUM, _PATTERN or _BAD
+    number: str
+    corrected_from: str | None = None
+    problem: str | None = None
+
+
+def _repair(number: str, fmt: Format) -> str:
+    """Swap look-alike letters for digits, only where the format expects digits."""
+    chars = list(number)
+    for part in fmt.digit_slices:
+        start, stop, _ = part.indices(len(chars))
+        chars[start:stop] = "".join(chars[start:stop]).translate(_LOOKALIKES)
+    return "".join(chars)
+
+
+def _degenerate(number: str) -> bool:
+    """A digits-only number made of one repeated digit is filler, not a real parcel."""
+    return len(set(number)) == 1
+
+
+def _read(number: str, *, weak_bad: bool) -> list[_Reading]:
+    """Every format the normalised string fits, with its check-digit verdict."""
+    readings: list[_Reading] = []
+    for fmt in FORMATS_BY_LENGTH.get(len(number), ()):
+        if fmt.regex.fullmatch(number):
+            if not fmt.distinctive and _degenerate(number):
+                continue
+            if fmt.id == "s10" and number[11:] not in COUNTRIES:
+                readings.append(_Reading(fmt, _BAD, number, problem="unknown_country"))
+            elif fmt.check is None:
+                readings.append(_Reading(fmt, _PATTERN, number))
+            elif fmt.check(number):
+                readings.append(_Reading(fmt, _CHECKSUM, number))
+            elif fmt.distinctive or weak_bad:
+                readings.append(_Reading(fmt, _BAD, number, problem="check_digit"))
+        elif fmt.check is not None and fmt.digit_slices:
+            # A repair must restore the shape and pass the check digit, or it is not made.
+            repaired = _repair(number, fmt)
+            changes = sum(a != b for a, b in zip(number, repaired, strict=True))
+            # Typos are one or two characters; more than that is another kind of code.
+            if (
+                0 < changes <= (2 if fmt.distinctive else 1)
+                and fmt.regex.fullmatch(repaired)
+                and fmt.check(repaired)
+                and (fmt.id != "s10" or repaired[11:] in COUNTRIES)
+            ):
+                readings.append(_Reading(fmt, _CHECKSUM, repaired, corrected_from=number))
+    if any(r.corrected_from for r in readings) and any(
+        r.status != _BAD and not r.corrected_from for r in readings
+    ):
+        # A number that already fits a format as typed is not a typo of another one.
+        readings = [r for r in readings if not r.corrected_from]
+    return readings
+
+
+def _courier_name(fmt: Format, number: str) -> str:
+    if fmt.id == "s10":
+        return operator_for(number[11:]) or fmt.courier_name
+    return fmt.courier_name
+
+
+def _build(readings: list[_Reading], text: str, span: tuple[int, int]) -> Match:
+    """Turn the readings of one string into a Match (ranking the candidates)."""
+    best_status = max(r.status for r in readings)
+    # Distinctive formats first, then table order (stable sort keeps table order).
+    ranked = sorted(readings, key=lambda r: (-r.status, not r.fmt.distinctive))
+    top = [r for r in ranked if r.status == best_status]
+    couriers = {r.fmt.courier for r in top}
+    if best_status == _CHECKSUM:
+        ambiguous = len(couriers) > 1
+        # Pattern-only alternatives stay listed; failed checks are not alternatives.
+        ranked = [r for r in ranked if r.status != _BAD]
+    else:
+        ambiguous = len(couriers) > 1 or not any(r.fmt.distinctive for r in top)
+    lead = top[0]
+    candidates = tuple(
+        Candidate(
+            courier=r.fmt.courier,
+            courier_name=_courier_name(r.fmt, r.number),
+            format=r.fmt.id,
+            checksum=r.status == _CHECKSUM,
+            check_failed=r.status == _BAD,
+        )
+        for r in ranked
+    )
+    country = operator = service = None
+    if lead.fmt.id == "s10":
+        country = lead.number[11:] if lead.number[11:] in COUNTRIES else None
+        operator = operator_for(lead.number[11:])
+        service = _S10_SERVICES.get(lead.number[0], "domestic or bilateral")
+    return Match(
+        number=lead.number,
+        raw=text[span[0] : span[1]],
+        span=span,
+        courier=None if ambiguous else lead.fmt.courier,
+        courier_name=None if ambiguous else _courier_name(lead.fmt, lead.number),
+        format=None if ambiguous else lead.fmt.id,
+        valid=best_status != _BAD,
+        ambiguous=ambiguous,
+        candidates=candidates,
+        country=country,
+        operator=operator,
+        service=service,
+        corrected_from=lead.corrected_from,
+        problem=lead.problem if best_status == _BAD else None,
+        checksum=best_status == _CHECKSUM,
+    )
+
+
+# --- scanning free text --------------------------------------------------------------------
+
+_SEP = r"(?:[ \t\u00a0\u202f]{1,3}|[ \t]?[-.\u2010-\u2013][ \t]?)"
+_DIGIT_CHUNK = r"[A-Za-z]{0,6}[0-9][A-Za-z0-9]*"
+_WORD_CHUNK = r"[A-Za-z]{1,4}(?![A-Za-z0-9])"
+_SEGMENT = re.compile(
+    rf"(?<![A-Za-z0-9])(?:{_DIGIT_CHUNK}|{_WORD_CHUNK})(?:{_SEP}(?:{_DIGIT_CHUNK}|{_WORD_CHUNK}))*"
+)
+_CHUNK = re.compile(r"[A-Za-z0-9]+")
+_FOUR_DIGITS = re.compile(r"[0-9](?:[^0-9]*[0-9]){3}")
+_DIGIT = re.compile(r"[0-9]")
+
+# Things that carry long digit strings but are not parcels. Checked only when a candidate
+# is weak (digits only) or sits inside a URL or e-mail address.
+_NOISE = re.compile(
+    r"(?P<url>(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?P<date>\b(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])\b"
+    r"|\b(?:0?[1-9]|[12]\d|3[01])[-./](?:0?[1-9]|1[0-2])[-./](?:19|20)?\d\d\b"
+    r"|\b\d{1,2}:\d\d(?::\d\d)?\b)"
+    r"|(?P<phone>\+\d[\d \-().]{6,}\d|\(\d{2,5}\)[\d \-.]{5,}\d)"
+    r"|(?P<iban>\b[A-Za-z]{2}\d\d(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,4})?\b)",
+    re.IGNORECASE,
+)
+# Words that announce a number which is not a tracking number.
+_NOT_TRACKING_CONTEXT = re.compile(
+    r"(?:order|phone|tel|call|mobile|whats ?app|fax|iban|account|invoice|sku|ean|upc|"
+    r"barcode|model|item|art(?:icle)?|card|amount|total|id|ticket|case)\W{0,3}"
+    r"(?:(?:no|nr|number|num|#|id)\W{0,3})?(?:is\W{1,2})?\W*$",
+    re.IGNORECASE,
+)
+
+
+def _iban_valid(candidate: str) -> bool:
+    """ISO 13616 check: move the first four characters to the end, letters to numbers,
+    the whole read as a number must be 1 modulo 97."""
+    code = normalise(candidate)
+    if not 15 <= len(code) <= 34 or not code.isalnum() or not code.isascii():
+        return False
+    rearranged = code[4:] + code[:4]
+    digits = "".join(str(int(c, 36)) for c in rearranged)
+    return int(digits) % 97 == 1
+
+
+def _noise_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(spans that block every reading, spans that block weak readings)."""
+    hard: list[tuple[int, int]] = []
+    soft: list[tuple[int, int]] = []
+    for m in _NOISE.finditer(text):
+        kind = m.lastgroup
+        if kind == "url":
+            hard.append(m.span())
+        elif kind == "iban":
+            if _iban_valid(m.group()):
+                hard.append(m.span())
+        else:
+            soft.append(m.span())
+    return hard, soft
+
+
+def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in spans)
+
+
+@dataclass
+class _Chunk:
+    start: int
+    end: int
+    text: str  # upper case
+    digits: bool
+    lower_word: bool  # a letters-only chunk typed in lower case (likely an ordinary word)
+
+
+@dataclass(order=True)
+class _Proposal:
+    key: tuple[int, ...]
+    first: int = field(compare=False)
+    last: int = field(compare=False)
+    aligned: bool = field(compare=False)
+    weak: bool = field(compare=False)
+    match: Match = field(compare=False)
+
+
+def _chunks(text: str, start: int, end: int) -> list[_Chunk]:
+    out = []
+    for m in _CHUNK.finditer(text, start, end):
+        word = m.group()
+        has_digit = _DIGIT.search(word) is not None
+        out.append(
+            _Chunk(m.start(), m.end(), word.upper(), has_digit, not has_digit and word.islower())
+        )
+    return out
+
+
+def _segment_proposals(
+    text: str, chunks: list[_Chunk], hard: list[tuple[int, int]], soft: list[tuple[int, int]]
+) -> list[_Proposal]:
+    proposals: list[_Proposal] = []
+    count = len(chunks)
+    for first in range(count):
+        joined = ""
+        trailing_words = 0
+        lower_words = 0
+        for last in range(first, count):
+            chunk = chunks[last]
+            joined += chunk.text
+            if len(joined) > MAX_LENGTH:
+                break
+            trailing_words = 0 if chunk.digits else trailing_words + 1
+            lower_words += chunk.lower_word
+            if len(joined) < MIN_LENGTH or len(joined) not in FORMATS_BY_LENGTH:
+                continue
+            if not chunks[first].digits and not chunks[last].digits and first == last:
+                continue
+            readings = _read(joined, weak_bad=False)
+            if any(r.corrected_from for r in readings):
+                readings = _drop_word_repairs(readings, chunks[first : last + 1])
+            if not readings:
+                continue
+            span = (chunks[first].start, chunk.end)
+            if _overlaps(span, hard):
+                continue
+            best = max(r.status for r in readings)
+            top = [r for r in readings if r.status == best]
+            strong = any(r.fmt.distinctive for r in top)
+            if lower_words and best != _CHECKSUM:
+                continue  # e.g. "in 1234567890": an English word, not a prefix
+            if not strong and (_overlaps(span, soft) or _bad_context(text, span[0])):
+                continue
+            aligned = (first == 0 or not chunks[first - 1].digits) and (
+                last == count - 1 or not chunks[last + 1].digits
+            )
+            level = {_CHECKSUM: 4 if strong else 2, _PATTERN: 3 if strong else 1, _BAD: 0}[best]
+            # "GM2951173225174494 OK": a trailing word is not part of a pattern-only number.
+            extra = trailing_words if best != _CHECKSUM else 0
+            key = (int(aligned), level, -extra, len(joined))
+            match = _build(readings, text, span)
+            proposals.append(_Proposal(key, first, last, aligned, not strong, match))
+    return proposals
+
+
+def _drop_word_repairs(readings: list[_Reading], chunks: list[_Chunk]) -> list[_Reading]:
+    """Drop repairs that changed a letters-only chunk: "is 3318810014" is not "153318810014"."""
+    word_positions: set[int] = set()
+    offset = 0
+    for chunk in chunks:
+        if not chunk.digits:
+            word_positions.update(range(offset, offset + len(chunk.text)))
+        offset += len(chunk.text)
+    kept = []
+    for reading in readings:
+        if reading.corrected_from is not None:
+            changed = (
+                i
+                for i, (a, b) in enumerate(zip(reading.corrected_from, reading.number, strict=True))
+                if a != b
+            )
+            if any(i in word_positions for i in changed):
+                continue
+        kept.append(reading)
+    return kept
+
+
+def _bad_context(text: str, start: int) -> bool:
+    """True when the words just before `start` say this is an order, phone, ... number."""
+    before = text[max(0, start - 30) : start]
+    if before.endswith(("+", "#", "№")):
+        return True
+    return _NOT_TRACKING_CONTEXT.search(before) is not None
+
+
+def _select(proposals: list[_Proposal], chunks: list[_Chunk]) -> list[Match]:
+    """Best proposals first, no two sharing a chunk; weak readings that cut a run of digit
+    chunks survive only when the picked numbers cover that whole run."""
+    taken: set[int] = set()
+    picked: list[_Proposal] = []
+    for proposal in sorted(proposals, reverse=True):
+        indices = range(proposal.first, proposal.last + 1)
+        if any(i in taken for i in indices):
+            continue
+        taken.update(indices)
+        picked.append(proposal)
+    kept = []
+    for proposal in picked:
+        if proposal.weak and not proposal.aligned:
+            low = proposal.first
+            while low > 0 and chunks[low - 1].digits:
+                low -= 1
+            high = proposal.last
+            while high < len(chunks) - 1 and chunks[high + 1].digits:
+                high += 1
+            if any(chunks[i].digits and i not in taken for i in range(low, high + 1)):
+                continue
+        kept.append(proposal)
+    return [p.match for p in kept]
+
+
+def find_numbers(text: str) -> list[Match]:
+    """Every tracking number in free text, in order of appearance.
+
+    Numbers may be split by spaces, dashes or dots, typed in lower case, surrounded by
+    punctuation or words. A number whose shape fits a distinctive format but whose check
+    digit fails is returned with `valid=False`. Digits-only numbers are returned only when
+    a check digit confirms them, or as `ambiguous` when a pattern-only format fits.
+    """
+    source = text
+    if not text.isascii():
+        text = text.translate(_FULLWIDTH)
+    if not _DIGIT.search(text):
+        return []
+    hard: list[tuple[int, int]] | None = None
+    soft: list[tuple[int, int]] = []
+    found: list[Match] = []
+    for segment in _SEGMENT.finditer(text):
+        start, end = segment.span()
+        if end - start < MIN_LENGTH or not _FOUR_DIGITS.search(text, start, end):
+            continue
+        if hard is None:
+            hard, soft = _noise_spans(text)
+        chunks = _chunks(text, start, end)
+        proposals = _segment_proposals(text, chunks, hard, soft)
+        if proposals:
+            found.extend(_select(proposals, chunks))
+    found.sort(key=lambda m: m.span)
+    if source is not text:
+        found = [replace(m, raw=source[m.span[0] : m.span[1]]) for m in found]
+    return found
+
+
+_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+_LEADING = re.compile(r"[\W_]*")
+
+
+def check_number(text: str) -> Match | None:
+    """Best reading of a text meant to be ONE tracking number (e.g. a form slot value).
+
+    Unlike `find_numbers`, a digits-only number with a failed check digit is still returned
+    (valid=False, ambiguous, with its candidate couriers). Returns None when the text holds
+    nothing shaped like a tracking number.
+    """
+    mapped = text.translate(_FULLWIDTH) if not text.isascii() else text
+    stripped = _EDGE.sub("", mapped)
+    number = normalise(stripped)
+    if number.isascii() and number.isalnum() and MIN_LENGTH <= len(number) <= MAX_LENGTH:
+        readings = _read(number, weak_bad=True)
+        if readings:
+            start = _LEADING.match(mapped).end()  # type: ignore[union-attr]
+            return _build(readings, text, (start, start + len(stripped)))
+    matches = find_numbers(text)
+    if not matches:
+        return None
+    return next((m for m in matches if m.valid), matches[0])

@@ -1,0 +1,210 @@
+"""Carrier webhooks: signed pushes update the shipments cache, unsigned ones change nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from starlette.applications import Starlette
+
+from bot.carriers.cache import DbShipmentStore
+from bot.channels.carrier_webhooks import (
+    aftership_signature,
+    carrier_webhook_routes,
+    track17_signature,
+)
+from bot.config import Settings
+from bot.storage.db import make_engine, make_sessionmaker
+from bot.storage.migrate import upgrade
+from bot.storage.models import ShipmentCache
+from bot.tracking.model import Status, SubStatus
+from tests.carriers.documented import as_checkpoint, as_tracking, t17_event, t17_item
+
+NUMBER = "RR123456789CN"
+KEY = "17-webhook-key"
+SECRET = "as-webhook-secret"
+
+
+@pytest.fixture
+async def sessionmaker(tmp_path: Path) -> AsyncIterator[Any]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'hooks.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    yield make_sessionmaker(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+async def client(sessionmaker: Any) -> AsyncIterator[httpx.AsyncClient]:
+    settings = Settings.from_env(
+        {"PARCELDESK_17TRACK_WEBHOOK_KEY": KEY, "PARCELDESK_AFTERSHIP_WEBHOOK_SECRET": SECRET}
+    )
+    app = Starlette(routes=carrier_webhook_routes(settings, sessionmaker))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+        yield http
+
+
+def track17_push() -> bytes:
+    events = [
+        t17_event(
+            "2024-05-06T10:00:00+02:00",
+            "Customs clearance started",
+            "InTransit_CustomsProcessing",
+            "Leipzig",
+            "DE",
+        ),
+        t17_event("2024-05-02T08:40:00+08:00", "Departed facility", "InTransit_Departure"),
+    ]
+    item = t17_item(NUMBER, "InTransit", "InTransit_CustomsProcessing", events)
+    return json.dumps({"event": "TRACKING_UPDATED", "data": item}).encode()
+
+
+def aftership_push(tag: str = "Delivered", subtag: str = "Delivered_001") -> bytes:
+    checkpoints = [
+        as_checkpoint(
+            "2024-05-02T08:40:00+08:00", "Departed facility", "InTransit", "InTransit_007"
+        ),
+        as_checkpoint(
+            "2024-05-09T14:00:00+02:00", "Delivered", "Delivered", "Delivered_001", "Berlin", "DEU"
+        ),
+    ]
+    tracking = as_tracking(NUMBER, tag, subtag, checkpoints)
+    return json.dumps(
+        {
+            "event": "tracking_update",
+            "event_id": "e1",
+            "is_tracking_first_tag": True,
+            "msg": tracking,
+            "ts": 1715256000,
+        }
+    ).encode()
+
+
+async def rows(sessionmaker: Any) -> int:
+    async with sessionmaker() as session:
+        return (await session.execute(select(func.count()).select_from(ShipmentCache))).scalar_one()
+
+
+async def test_a_signed_17track_push_updates_the_cache(client, sessionmaker) -> None:
+    body = track17_push()
+
+    response = await client.post(
+        "/webhooks/17track", content=body, headers={"sign": track17_signature(body, KEY)}
+    )
+
+    assert response.status_code == 200
+    entry = await DbShipmentStore(sessionmaker).get(NUMBER)
+    assert entry is not None
+    assert (entry.shipment.status, entry.shipment.sub_status) == (
+        Status.IN_TRANSIT,
+        SubStatus.CUSTOMS_PROCESSING,
+    )
+    assert [s.provider for s in entry.shipment.sources] == ["17track"]
+
+
+async def test_a_17track_push_with_a_wrong_sign_gets_401_and_changes_nothing(
+    client, sessionmaker
+) -> None:
+    body = track17_push()
+
+    response = await client.post(
+        "/webhooks/17track", content=body, headers={"sign": track17_signature(body, "other-key")}
+    )
+    unsigned = await client.post("/webhooks/17track", content=body)
+
+    assert (response.status_code, unsigned.status_code) == (401, 401)
+    assert await rows(sessionmaker) == 0
+
+
+async def test_a_signed_aftership_webhook_merges_into_what_17track_said(
+    client, sessionmaker
+) -> None:
+    first = track17_push()
+    await client.post(
+        "/webhooks/17track", content=first, headers={"sign": track17_signature(first, KEY)}
+    )
+    body = aftership_push()
+
+    response = await client.post(
+        "/webhooks/aftership",
+        content=body,
+        headers={"aftership-hmac-sha256": aftership_signature(body, SECRET)},
+    )
+
+    assert response.status_code == 200
+    entry = await DbShipmentStore(sessionmaker).get(NUMBER)
+    assert entry is not None
+    shipment = entry.shipment
+    assert shipment.status is Status.DELIVERED
+    assert [e.description for e in shipment.events] == [
+        "Delivered",
+        "Customs clearance started",
+        "Departed facility",
+    ]
+    assert set((shipment.events[2].provider or "").split(",")) == {"17track", "aftership"}
+    assert {s.provider for s in shipment.sources} == {"17track", "aftership"}
+
+
+async def test_an_aftership_webhook_with_a_wrong_signature_gets_401_and_changes_nothing(
+    client, sessionmaker
+) -> None:
+    first = track17_push()
+    await client.post(
+        "/webhooks/17track", content=first, headers={"sign": track17_signature(first, KEY)}
+    )
+    before = (await DbShipmentStore(sessionmaker).get(NUMBER)).shipment.to_dict()
+    body = aftership_push()
+
+    response = await client.post(
+        "/webhooks/aftership",
+        content=body,
+        headers={"aftership-hmac-sha256": aftership_signature(body, "nope")},
+    )
+
+    assert response.status_code == 401
+    assert (await DbShipmentStore(sessionmaker).get(NUMBER)).shipment.to_dict() == before
+
+
+async def test_a_tampered_body_fails_the_signature(client, sessionmaker) -> None:
+    body = aftership_push()
+    signature = aftership_signature(body, SECRET)
+
+    response = await client.post(
+        "/webhooks/aftership",
+        content=body.replace(b"Delivered", b"Exception"),
+        headers={"aftership-hmac-sha256": signature},
+    )
+
+    assert response.status_code == 401
+    assert await rows(sessionmaker) == 0
+
+
+async def test_webhooks_are_refused_when_no_key_is_configured(sessionmaker) -> None:
+    app = Starlette(routes=carrier_webhook_routes(Settings.from_env({}), sessionmaker))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://g"
+    ) as http:
+        body = track17_push()
+        response = await http.post(
+            "/webhooks/17track", content=body, headers={"sign": track17_signature(body, "")}
+        )
+
+    assert response.status_code == 401
+    assert await rows(sessionmaker) == 0
+
+
+async def test_other_events_are_acknowledged_without_changes(client, sessionmaker) -> None:
+    body = json.dumps({"event": "TRACKING_STOPPED", "data": {"number": NUMBER}}).encode()
+
+    response = await client.post(
+        "/webhooks/17track", content=body, headers={"sign": track17_signature(body, KEY)}
+    )
+
+    assert response.status_code == 200
+    assert await rows(sessionmaker) == 0

@@ -1,0 +1,66 @@
+"""`parceldesk track`: the merged shipment printed for people and as JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+
+from bot.cli import main
+from tests.carriers.documented import DHL_NOT_FOUND, dhl_event, dhl_shipments
+from tests.carriers.fakes import ReplayServer, Reply, replay_server
+
+NUMBER = "1234567890"
+
+
+@pytest.fixture
+def dhl(monkeypatch: pytest.MonkeyPatch) -> Iterator[ReplayServer]:
+    with replay_server() as server:
+        monkeypatch.setenv("PARCELDESK_PROVIDERS", "dhl")
+        monkeypatch.setenv("PARCELDESK_DHL_API_KEY", "key")
+        monkeypatch.setenv("PARCELDESK_DHL_URL", server.url + "/track")
+        yield server
+
+
+def test_json_output_is_the_shipment_model_with_iso_times(dhl, capsys) -> None:
+    events = [
+        dhl_event(
+            "2024-05-05T22:10:00+02:00", "transit", "Arrived at Sort Facility", "LEIPZIG", "DE"
+        )
+    ]
+    dhl.on("GET", "/track/shipments", Reply(json=dhl_shipments(NUMBER, "transit", events)))
+
+    code = main(["track", "--json", "--no-cache", NUMBER])
+
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert data["number"] == NUMBER and data["status"] == "in_transit"
+    assert data["events"][0]["time"] == "2024-05-05T22:10:00+02:00"
+    assert datetime.fromisoformat(data["fetched_at"]).tzinfo is not None
+    assert data["sources"][0]["provider"] == "dhl" and data["sources"][0]["ok"]
+    assert data.get("diagnosis")
+
+
+def test_text_output_names_status_sources_and_events(dhl, capsys) -> None:
+    events = [
+        dhl_event(
+            "2024-05-05T22:10:00+02:00", "transit", "Arrived at Sort Facility", "LEIPZIG", "DE"
+        )
+    ]
+    dhl.on("GET", "/track/shipments", Reply(json=dhl_shipments(NUMBER, "transit", events)))
+
+    main(["track", "--no-cache", NUMBER])
+
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == f"{NUMBER}: in transit (arrival)"
+    assert "[dhl] in_transit" in out
+    assert "Arrived at Sort Facility  (LEIPZIG, DE)  <dhl>" in out
+
+
+def test_an_unknown_number_exits_1(dhl, capsys) -> None:
+    dhl.on("GET", "/track/shipments", Reply(status=404, json=DHL_NOT_FOUND))
+
+    assert main(["track", "--no-cache", NUMBER]) == 1
+    assert "not found" in capsys.readouterr().out
