@@ -94,10 +94,12 @@ class DbShipmentStore:
         self._sessionmaker = sessionmaker
 
     async def get(self, number: str) -> CacheEntry | None:
+        # Plain columns, not an ORM object: this is the hot path of every cache hit.
+        query = select(ShipmentRow.data, ShipmentRow.fetched_at, ShipmentRow.expires_at).where(
+            ShipmentRow.number == number
+        )
         async with self._sessionmaker() as session:
-            row = (
-                await session.execute(select(ShipmentRow).where(ShipmentRow.number == number))
-            ).scalar_one_or_none()
+            row = (await session.execute(query)).first()
         if row is None:
             return None
         return CacheEntry(

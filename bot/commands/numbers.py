@@ -26,12 +26,16 @@ def describe(match: Match) -> str:
     elif match.valid:
         names = ", ".join(f"{c.courier_name} ({c.format})" for c in match.candidates)
         line = f"{match.number}  ambiguous, could be: {names} {where}"
+    elif match.problem == "unknown_country":
+        code = match.number[-2:]
+        line = f"{match.number}  INVALID: a UPU S10 number, but {code} is no country code {where}"
     else:
         who = match.courier_name or " / ".join(
             dict.fromkeys(c.courier_name for c in match.candidates)
         )
-        reason = "unknown country code" if match.problem == "unknown_country" else "check digit"
-        line = f"{match.number}  INVALID: looks like {who} but the {reason} does not match {where}"
+        line = (
+            f"{match.number}  INVALID: looks like {who} but the check digit does not match {where}"
+        )
     if match.country:
         line += f"\n    S10: {match.service}, issued in {match.country} by {match.operator}"
     if match.corrected_from:

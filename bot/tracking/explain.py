@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.tracking import texts
-from bot.tracking.model import Event, Shipment, Status, SubStatus
+from bot.tracking.model import STATUS_PROGRESS, Event, Shipment, Status, SubStatus
 from bot.tracking.thresholds import Thresholds
 
 if TYPE_CHECKING:
@@ -138,6 +138,23 @@ class _Facts:
     number_check: Match | None = None
 
 
+def _chronological(event: Event) -> tuple[Any, ...]:
+    """Sort key: by instant; scans at the same instant by progress, then by content, so any
+    input order of simultaneous scans gives the same latest scan."""
+    progress = STATUS_PROGRESS.get(event.status, 0)
+    return (
+        event.time,
+        progress,
+        event.status.value,
+        event.sub_status.value,
+        event.description,
+        event.location or "",
+        event.country or "",
+        event.provider or "",
+        event.time.utcoffset() or timedelta(0),
+    )
+
+
 def _whole_days(earlier: datetime, now: datetime) -> int:
     """Whole days elapsed from `earlier` to `now`; events stamped in the future count as 0."""
     return max(0, int((now - earlier).total_seconds() // 86400))
@@ -234,7 +251,7 @@ def _facts(
     lang: str,
     number_check: Match | None,
 ) -> _Facts:
-    events = tuple(sorted(shipment.events, key=lambda e: e.time))
+    events = tuple(sorted(shipment.events, key=_chronological))
     last = events[-1] if events else None
     origin, destination = _countries(shipment, events)
     shipped = shipment.shipped_at
@@ -614,7 +631,7 @@ def status_line(shipment: Shipment, lang: str = "en") -> str:
     "Status: in transit — 'Departure from outward office of exchange, Guangzhou' on 12 November."
     """
     status = texts.text(f"status.{shipment.status.value}", lang)
-    last = shipment.last_event
+    last = max(shipment.events, key=_chronological, default=None)
     if last is None:
         return texts.text("status.line_no_scans", lang, status=status)
     today = shipment.fetched_at.date()

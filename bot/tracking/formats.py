@@ -18,6 +18,9 @@ from bot.tracking import checksums as cs
 _FEDEX_12_WEIGHTS = (3, 1, 7) * 3 + (3, 1)
 _FEDEX_13_WEIGHTS = (1, 7, 3) * 4 + (1,)
 
+# Letters buyers type for digits: O Q D for 0, I L for 1, Z for 2, S for 5, G for 6, B for 8.
+LOOKALIKE_LETTERS = "OQDILZSGB"
+
 # Where a format expects digits: these slices of the normalised number may be repaired.
 ALL = (slice(None),)
 
@@ -36,10 +39,20 @@ class Format:
     # False for digits-only shapes that any long number could have (weak evidence).
     distinctive: bool = True
     digit_slices: tuple[slice, ...] = ALL
+    # Letters that are not a fixed prefix must be typed attached to the digits ("KYV0099...").
+    attached_letters: bool = False
+    # A fixed prefix that names the carrier (a GS1 company prefix, say): when its check passes,
+    # generic shapes that happen to pass too are listed as alternatives, not a tie.
+    specific: bool = False
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    # The shape with look-alike letters allowed for digits: a cheap test before a repair.
+    loose_regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regex", re.compile(self.pattern))
+        # Literal digits at repairable positions are written as one-digit classes ("[1]Z").
+        loose = re.sub(r"\[([0-9-]+)\]", rf"[\1{LOOKALIKE_LETTERS}]", self.pattern)
+        object.__setattr__(self, "loose_regex", re.compile(loose))
 
     def matches(self, number: str) -> bool:
         """True when the normalised number has this format's shape."""
@@ -160,7 +173,7 @@ FORMATS: tuple[Format, ...] = (
         "ups",
         "UPS",
         "UPS 1Z",
-        r"1Z[0-9A-Z]{15}[0-9]",
+        r"[1]Z[0-9A-Z]{15}[0-9]",
         (18,),
         _ups,
         digit_slices=(slice(0, 1), slice(17, 18)),
@@ -280,6 +293,17 @@ FORMATS: tuple[Format, ...] = (
         tuple(range(12, 42)),
         digit_slices=(),
     ),
+    # DHL Paket (Germany): an SSCC under Deutsche Post DHL's GS1 company prefix 340434.
+    Format(
+        "dhl_paket",
+        "dhl",
+        "DHL Paket",
+        "DHL Paket (SSCC)",
+        r"00340434[0-9]{12}",
+        (20,),
+        _gs1,
+        specific=True,
+    ),
     Format(
         "dhl_ecommerce_14",
         "dhl",
@@ -319,6 +343,7 @@ FORMATS: tuple[Format, ...] = (
         r"[A-Z]{3}[0-9]{9}",
         (12,),
         digit_slices=(),
+        attached_letters=True,
     ),
     Format(
         "canpar", "canpar", "Canpar", "Canpar (22)", r"[CDKLSUXZ][0-9]{21}", (22,), digit_slices=()

@@ -16,7 +16,13 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.tracking.formats import FORMATS_BY_LENGTH, MAX_LENGTH, MIN_LENGTH, Format
+from bot.tracking.formats import (
+    FORMATS_BY_LENGTH,
+    LOOKALIKE_LETTERS,
+    MAX_LENGTH,
+    MIN_LENGTH,
+    Format,
+)
 from bot.tracking.s10_countries import COUNTRIES, operator_for
 
 __all__ = ["Candidate", "Match", "check_number", "find_numbers", "normalise"]
@@ -123,6 +129,8 @@ _S10_SERVICES = {
     "Q": "business reply",
 }
 
+_LOOKALIKE = re.compile(f"[{LOOKALIKE_LETTERS}]")
+
 _CHECKSUM, _PATTERN, _BAD = 2, 1, 0
 
 
@@ -152,6 +160,7 @@ def _degenerate(number: str) -> bool:
 def _read(number: str, *, weak_bad: bool) -> list[_Reading]:
     """Every format the normalised string fits, with its check-digit verdict."""
     readings: list[_Reading] = []
+    repairable = _LOOKALIKE.search(number) is not None
     for fmt in FORMATS_BY_LENGTH.get(len(number), ()):
         if fmt.regex.fullmatch(number):
             if not fmt.distinctive and _degenerate(number):
@@ -164,7 +173,12 @@ def _read(number: str, *, weak_bad: bool) -> list[_Reading]:
                 readings.append(_Reading(fmt, _CHECKSUM, number))
             elif fmt.distinctive or weak_bad:
                 readings.append(_Reading(fmt, _BAD, number, problem="check_digit"))
-        elif fmt.check is not None and fmt.digit_slices:
+        elif (
+            repairable
+            and fmt.check is not None
+            and fmt.digit_slices
+            and fmt.loose_regex.fullmatch(number)
+        ):
             # A repair must restore the shape and pass the check digit, or it is not made.
             repaired = _repair(number, fmt)
             changes = sum(a != b for a, b in zip(number, repaired, strict=True))
@@ -196,6 +210,9 @@ def _build(readings: list[_Reading], text: str, span: tuple[int, int]) -> Match:
     # Distinctive formats first, then table order (stable sort keeps table order).
     ranked = sorted(readings, key=lambda r: (-r.status, not r.fmt.distinctive))
     top = [r for r in ranked if r.status == best_status]
+    if best_status == _CHECKSUM and any(r.fmt.specific for r in top):
+        top = [r for r in top if r.fmt.specific]
+        ranked = top + [r for r in ranked if r not in top]
     couriers = {r.fmt.courier for r in top}
     if best_status == _CHECKSUM:
         ambiguous = len(couriers) > 1
@@ -252,12 +269,13 @@ _DIGIT = re.compile(r"[0-9]")
 
 # Things that carry long digit strings but are not parcels. Checked only when a candidate
 # is weak (digits only) or sits inside a URL or e-mail address.
+_LINK = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 _NOISE = re.compile(
-    r"(?P<url>(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
-    r"|(?P<date>\b(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])\b"
+    r"(?P<date>\b(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])\b"
     r"|\b(?:0?[1-9]|[12]\d|3[01])[-./](?:0?[1-9]|1[0-2])[-./](?:19|20)?\d\d\b"
     r"|\b\d{1,2}:\d\d(?::\d\d)?\b)"
-    r"|(?P<phone>\+\d[\d \-().]{6,}\d|\(\d{2,5}\)[\d \-.]{5,}\d)"
+    r"|(?P<phone>\+\d[\d \-().]{6,}\d|\(\d{2,5}\)[\d \-.]{5,}\d"
+    r"|\b1[3-9]\d[ -]?\d{4}[ -]?\d{4}\b)"  # Chinese mobile numbers: 1[3-9]x xxxx xxxx
     r"|(?P<iban>\b[A-Za-z]{2}\d\d(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,4})?\b)",
     re.IGNORECASE,
 )
@@ -281,20 +299,34 @@ def _iban_valid(candidate: str) -> bool:
     return int(digits) % 97 == 1
 
 
-def _noise_spans(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """(spans that block every reading, spans that block weak readings)."""
-    hard: list[tuple[int, int]] = []
-    soft: list[tuple[int, int]] = []
-    for m in _NOISE.finditer(text):
-        kind = m.lastgroup
-        if kind == "url":
-            hard.append(m.span())
-        elif kind == "iban":
-            if _iban_valid(m.group()):
-                hard.append(m.span())
-        else:
-            soft.append(m.span())
-    return hard, soft
+class _Noise:
+    """Spans of URLs, e-mail addresses, IBANs, dates, times and phone numbers in a text,
+    computed on first use (most messages never need them)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._hard: list[tuple[int, int]] | None = None
+        self._soft: list[tuple[int, int]] | None = None
+
+    def hard(self) -> list[tuple[int, int]]:
+        """Spans no tracking number may overlap (links and addresses)."""
+        if self._hard is None:
+            text = self._text
+            if "@" in text or "://" in text or "www." in text.lower():
+                self._hard = [m.span() for m in _LINK.finditer(text)]
+            else:
+                self._hard = []
+        return self._hard
+
+    def soft(self) -> list[tuple[int, int]]:
+        """Spans a weak (digits-only) reading may not overlap."""
+        if self._soft is None:
+            self._soft = [
+                m.span()
+                for m in _NOISE.finditer(self._text)
+                if m.lastgroup != "iban" or _iban_valid(m.group())
+            ]
+        return self._soft
 
 
 def _overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
@@ -317,7 +349,8 @@ class _Proposal:
     last: int = field(compare=False)
     aligned: bool = field(compare=False)
     weak: bool = field(compare=False)
-    match: Match = field(compare=False)
+    readings: list[_Reading] = field(compare=False)
+    span: tuple[int, int] = field(compare=False)
 
 
 def _chunks(text: str, start: int, end: int) -> list[_Chunk]:
@@ -331,15 +364,14 @@ def _chunks(text: str, start: int, end: int) -> list[_Chunk]:
     return out
 
 
-def _segment_proposals(
-    text: str, chunks: list[_Chunk], hard: list[tuple[int, int]], soft: list[tuple[int, int]]
-) -> list[_Proposal]:
+def _segment_proposals(text: str, chunks: list[_Chunk], noise: _Noise) -> list[_Proposal]:
     proposals: list[_Proposal] = []
     count = len(chunks)
     for first in range(count):
         joined = ""
         trailing_words = 0
         lower_words = 0
+        digit_chunks = 0
         for last in range(first, count):
             chunk = chunks[last]
             joined += chunk.text
@@ -347,24 +379,26 @@ def _segment_proposals(
                 break
             trailing_words = 0 if chunk.digits else trailing_words + 1
             lower_words += chunk.lower_word
-            if len(joined) < MIN_LENGTH or len(joined) not in FORMATS_BY_LENGTH:
-                continue
-            if not chunks[first].digits and not chunks[last].digits and first == last:
+            digit_chunks += chunk.digits
+            if not digit_chunks or len(joined) not in FORMATS_BY_LENGTH:
                 continue
             readings = _read(joined, weak_bad=False)
             if any(r.corrected_from for r in readings):
                 readings = _drop_word_repairs(readings, chunks[first : last + 1])
+            if not chunks[first].digits:
+                # "ZIP 94105-1234": free letters only count when attached to the digits.
+                readings = [r for r in readings if not r.fmt.attached_letters]
             if not readings:
                 continue
             span = (chunks[first].start, chunk.end)
-            if _overlaps(span, hard):
+            if _overlaps(span, noise.hard()):
                 continue
             best = max(r.status for r in readings)
             top = [r for r in readings if r.status == best]
             strong = any(r.fmt.distinctive for r in top)
             if lower_words and best != _CHECKSUM:
                 continue  # e.g. "in 1234567890": an English word, not a prefix
-            if not strong and (_overlaps(span, soft) or _bad_context(text, span[0])):
+            if not strong and (_overlaps(span, noise.soft()) or _bad_context(text, span[0])):
                 continue
             aligned = (first == 0 or not chunks[first - 1].digits) and (
                 last == count - 1 or not chunks[last + 1].digits
@@ -373,8 +407,7 @@ def _segment_proposals(
             # "GM2951173225174494 OK": a trailing word is not part of a pattern-only number.
             extra = trailing_words if best != _CHECKSUM else 0
             key = (int(aligned), level, -extra, len(joined))
-            match = _build(readings, text, span)
-            proposals.append(_Proposal(key, first, last, aligned, not strong, match))
+            proposals.append(_Proposal(key, first, last, aligned, not strong, readings, span))
     return proposals
 
 
@@ -408,7 +441,7 @@ def _bad_context(text: str, start: int) -> bool:
     return _NOT_TRACKING_CONTEXT.search(before) is not None
 
 
-def _select(proposals: list[_Proposal], chunks: list[_Chunk]) -> list[Match]:
+def _select(text: str, proposals: list[_Proposal], chunks: list[_Chunk]) -> list[Match]:
     """Best proposals first, no two sharing a chunk; weak readings that cut a run of digit
     chunks survive only when the picked numbers cover that whole run."""
     taken: set[int] = set()
@@ -431,7 +464,7 @@ def _select(proposals: list[_Proposal], chunks: list[_Chunk]) -> list[Match]:
             if any(chunks[i].digits and i not in taken for i in range(low, high + 1)):
                 continue
         kept.append(proposal)
-    return [p.match for p in kept]
+    return [_build(p.readings, text, p.span) for p in kept]
 
 
 def find_numbers(text: str) -> list[Match]:
@@ -447,19 +480,16 @@ def find_numbers(text: str) -> list[Match]:
         text = text.translate(_FULLWIDTH)
     if not _DIGIT.search(text):
         return []
-    hard: list[tuple[int, int]] | None = None
-    soft: list[tuple[int, int]] = []
+    noise = _Noise(text)
     found: list[Match] = []
     for segment in _SEGMENT.finditer(text):
         start, end = segment.span()
         if end - start < MIN_LENGTH or not _FOUR_DIGITS.search(text, start, end):
             continue
-        if hard is None:
-            hard, soft = _noise_spans(text)
         chunks = _chunks(text, start, end)
-        proposals = _segment_proposals(text, chunks, hard, soft)
+        proposals = _segment_proposals(text, chunks, noise)
         if proposals:
-            found.extend(_select(proposals, chunks))
+            found.extend(_select(text, proposals, chunks))
     found.sort(key=lambda m: m.span)
     if source is not text:
         found = [replace(m, raw=source[m.span[0] : m.span[1]]) for m in found]

@@ -110,6 +110,7 @@ class FakeBotApi:
     webhook_url: str = ""
     webhook_secret: str = ""
     commands: list[dict[str, Any]] = field(default_factory=list)
+    closing: bool = False  # ends pending long polls so the server stops at once
     _failures: list[_Failure] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _update_ids: Iterator[int] = field(default_factory=lambda: itertools.count(900_001))
@@ -324,7 +325,7 @@ class FakeBotApi:
                 # Telegram forgets updates below the offset: they are confirmed.
                 self.updates = [u for u in self.updates if u["update_id"] >= offset]
                 ready = list(self.updates)
-            if ready or time.monotonic() >= deadline:
+            if ready or self.closing or time.monotonic() >= deadline:
                 return ready
             await asyncio.sleep(0.05)
 
@@ -512,5 +513,6 @@ def running_fake_bot_api() -> Iterator[FakeBotApi]:
     try:
         yield api
     finally:
+        api.closing = True
         server.should_exit = True
         thread.join(10)

@@ -23,6 +23,7 @@ ALL_FIELDS = {
     "country": "Germany",
     "days": 7,
     "number": "RR123456785CN",
+    "suggestion": "RR123456785CN",
     "status": "in transit",
     "shipped_date": "1 May",
     "shipped_ago": "2 days ago",

@@ -113,7 +113,9 @@ def test_it_does_not_turn_a_neighbouring_word_into_digits() -> None:
 
 
 def test_it_finds_several_numbers_in_order() -> None:
-    text = "two parcels: 1Z 5R8 939 0357 5671 27 and rr123456785cn, plus 9400 1112 0108 0805 4830 16"
+    text = (
+        "two parcels: 1Z 5R8 939 0357 5671 27 and rr123456785cn, plus 9400 1112 0108 0805 4830 16"
+    )
     matches = find_numbers(text)
     assert [m.number for m in matches] == [
         "1Z5R89390357567127",
@@ -150,6 +152,14 @@ def test_when_two_couriers_pass_their_check_digits_both_are_candidates() -> None
     assert {c.courier for c in match.candidates if c.checksum} == {"fedex", "purolator"}
 
 
+def test_a_carrier_prefix_decides_between_equal_check_digits() -> None:
+    # A DHL Paket SSCC also passes the USPS (20) check; the 340434 prefix names DHL.
+    match = only("Sendungsnummer: 00340434161094042557")
+    assert (match.courier, match.courier_name, match.format) == ("dhl", "DHL Paket", "dhl_paket")
+    assert not match.ambiguous
+    assert [c.courier for c in match.candidates] == ["dhl", "usps"]
+
+
 def test_a_digits_only_number_with_a_wrong_check_digit_is_not_a_tracking_number_in_chat() -> None:
     assert find_numbers("is 996578788855 ok") == []
 
@@ -173,6 +183,8 @@ def test_it_knows_the_chinese_cross_border_and_express_formats(number: str, cour
 NOT_TRACKING = [
     "Call me on +1 415-555-0132 or +44 20 7946 0958 please",
     "my phone is 4155550132",
+    "add me on WeChat 138 0013 8000",
+    "ok 13912345678",
     "(415) 555-0132 is my number",
     "whatsapp 07700 900123",
     "Order #1123456789 was placed on 2024-05-12 at 10:30",

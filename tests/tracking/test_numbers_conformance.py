@@ -134,7 +134,7 @@ def test_every_valid_number_is_found_inside_a_chat_message(
 
 def test_when_a_check_digit_decides_the_right_courier_ranks_first() -> None:
     decided = 0
-    for _, courier, fmt_id, raw in VALID:
+    for _, courier, _fmt, raw in VALID:
         match = check_number(raw)
         assert match is not None
         checked = {c.courier for c in match.candidates if c.checksum}

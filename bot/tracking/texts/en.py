@@ -4,7 +4,7 @@ language.
 Template fields used below:
   {scan} a quoted scan ('Arrived at sorting centre, Frankfurt'), {date} a written date,
   {ago} an age in words, {destination}/{origin}/{country} country names, {days} a number,
-  {number} a tracking number, {status} a status name,
+  {number} a tracking number, {suggestion} a repaired number, {status} a status name,
   {shipped_date}/{shipped_ago} when the seller shipped.
 """
 
@@ -69,6 +69,15 @@ MESSAGES: dict[str, str] = {
     ),
     "reason.invalid_number.default.next_step": (
         "Please copy the number again from your order or the seller's message and send it to me."
+    ),
+    # The number typed fails its check digit, and a look-alike repair (O for 0) would pass;
+    # used by the tracking form (actions/forms.py) to offer the repaired number.
+    "reason.invalid_number.suggestion.summary": (
+        "{number} is not a valid tracking number. One of its characters is probably wrong, "
+        "because the check digit does not match."
+    ),
+    "reason.invalid_number.suggestion.next_step": (
+        "Did you mean {suggestion}? If not, please copy the number again from your order."
     ),
     "reason.invalid_number.unknown_country.summary": (
         "{number} is not a valid tracking number. Its last two letters should be the code of "
