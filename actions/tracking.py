@@ -20,10 +20,9 @@ from actions.parcels import (
 from actions.subscriptions import subscribe
 
 
-def send_answer(dispatcher: CollectingDispatcher, answer: Answer, *, label: bool) -> None:
-    """Send one parcel's explanation; `label` prefixes the number when several are answered."""
-    text = f"{answer.number}:\n{answer.text}" if label else answer.text
-    dispatcher.utter_message(text=text, buttons=[HUMAN_BUTTON] if answer.escalate else [])
+def send_answer(dispatcher: CollectingDispatcher, answer: Answer) -> None:
+    """Send one parcel's explanation (it names the number), offering a person if it escalates."""
+    dispatcher.utter_message(text=answer.text, buttons=[HUMAN_BUTTON] if answer.escalate else [])
 
 
 def send_focus(dispatcher: CollectingDispatcher, topic: str | None, answer: Answer) -> None:
@@ -55,7 +54,7 @@ class ActionTrackParcel(Action):
             await explain_number(n, chosen if n == slot else None) for n in numbers
         ]
         for answer in answers:
-            send_answer(dispatcher, answer, label=len(answers) > 1)
+            send_answer(dispatcher, answer)
         last = answers[-1]
         topic = intent_before_form(tracker)
         send_focus(dispatcher, topic, last)
@@ -79,6 +78,6 @@ class ActionAnswerFollowup(Action):
             return []
         courier = tracker.get_slot("last_courier")
         answer = await explain_number(number, courier)
-        send_answer(dispatcher, answer, label=False)
+        send_answer(dispatcher, answer)
         send_focus(dispatcher, tracker.get_intent_of_latest_message(), answer)
         return cleared_number_slots(answer.number, courier)

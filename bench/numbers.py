@@ -129,16 +129,21 @@ def corpus_accuracy(find: Callable[[str], list[str]]) -> dict[str, int]:
 
 
 def throughput(find: Callable[[str], list[str]], seconds: float) -> float:
+    """Messages per CPU-second of this process (best of 5 rounds): the machine is shared,
+    so CPU time, not wall time, is what one core spends on the corpus."""
     messages = [m for _, m in load_corpus()]
     find(messages[0])  # warm imports and caches
-    count = 0
-    start = time.perf_counter()
-    deadline = start + seconds
-    while time.perf_counter() < deadline:
-        for message in messages:
-            find(message)
-        count += len(messages)
-    return count / (time.perf_counter() - start)
+    best = 0.0
+    for _ in range(5):
+        count = 0
+        start = time.process_time()
+        deadline = time.perf_counter() + seconds / 5
+        while time.perf_counter() < deadline:
+            for message in messages:
+                find(message)
+            count += len(messages)
+        best = max(best, count / max(time.process_time() - start, 1e-9))
+    return best
 
 
 def main() -> int:
@@ -185,7 +190,7 @@ def main() -> int:
             f"{label:40} {ours[1][key]:>10}/{ours[1]['expected']:<3} "
             f"{port[1][key]:>14}/{port[1]['expected']:<3}"
         )
-    print(f"{'chat: messages per second':40} {ours[2]:>14,.0f} {port[2]:>18,.0f}")
+    print(f"{'chat: messages per CPU-second (1 core)':40} {ours[2]:>14,.0f} {port[2]:>18,.0f}")
     print(
         "\nnote: 331426749957 is listed both as a valid Purolator (12) and as an invalid\n"
         "Purolator alpha number; it counts against a recogniser that (rightly) accepts it."

@@ -25,7 +25,7 @@ DIGEST_PREFIX = "#p:"
 
 def escape(text: str) -> str:
     """`text` made safe for HTML parse mode: shown literally, never read as markup."""
-    return text
+    return html.escape(text, quote=False)
 
 
 def utf16_len(text: str) -> int:

@@ -627,17 +627,19 @@ def diagnose(
 
 
 def status_line(shipment: Shipment, lang: str = "en") -> str:
-    """One line naming the status and the latest scan, e.g.
-    "Status: in transit — 'Departure from outward office of exchange, Guangzhou' on 12 November."
+    """One line naming the parcel, its status and the latest scan, e.g.
+    "Parcel RR123456785CN: in transit — 'Departure from outward office of exchange, Guangzhou'
+    on 12 November."
     """
     status = texts.text(f"status.{shipment.status.value}", lang)
     last = max(shipment.events, key=_chronological, default=None)
     if last is None:
-        return texts.text("status.line_no_scans", lang, status=status)
+        return texts.text("status.line_no_scans", lang, status=status, number=shipment.number)
     today = shipment.fetched_at.date()
     return texts.text(
         "status.line",
         lang,
+        number=shipment.number,
         status=status,
         scan=texts.text("scan.quote", lang, label=_scan_label(last)),
         date=texts.format_date(last.time.date(), lang, today=today),

@@ -163,7 +163,7 @@ def _read(number: str, *, weak_bad: bool) -> list[_Reading]:
     repairable = _LOOKALIKE.search(number) is not None
     for fmt in FORMATS_BY_LENGTH.get(len(number), ()):
         if fmt.regex.fullmatch(number):
-            if not fmt.distinctive and _degenerate(number):
+            if _degenerate(number):
                 continue
             if fmt.id == "s10" and number[11:] not in COUNTRIES:
                 readings.append(_Reading(fmt, _BAD, number, problem="unknown_country"))
@@ -190,8 +190,10 @@ def _read(number: str, *, weak_bad: bool) -> list[_Reading]:
                 and (fmt.id != "s10" or repaired[11:] in COUNTRIES)
             ):
                 readings.append(_Reading(fmt, _CHECKSUM, repaired, corrected_from=number))
-    if any(r.corrected_from for r in readings) and any(
-        r.status != _BAD and not r.corrected_from for r in readings
+    if (
+        len(readings) > 1
+        and any(r.corrected_from for r in readings)
+        and any(r.status != _BAD and not r.corrected_from for r in readings)
     ):
         # A number that already fits a format as typed is not a typo of another one.
         readings = [r for r in readings if not r.corrected_from]
@@ -264,6 +266,7 @@ _SEGMENT = re.compile(
     rf"(?<![A-Za-z0-9])(?:{_DIGIT_CHUNK}|{_WORD_CHUNK})(?:{_SEP}(?:{_DIGIT_CHUNK}|{_WORD_CHUNK}))*"
 )
 _CHUNK = re.compile(r"[A-Za-z0-9]+")
+MAX_SCAN = 10_000
 _FOUR_DIGITS = re.compile(r"[0-9](?:[^0-9]*[0-9]){3}")
 _DIGIT = re.compile(r"[0-9]")
 
@@ -357,14 +360,17 @@ def _chunks(text: str, start: int, end: int) -> list[_Chunk]:
     out = []
     for m in _CHUNK.finditer(text, start, end):
         word = m.group()
-        has_digit = _DIGIT.search(word) is not None
+        has_digit = not word.isalpha()  # chunks are ASCII letters and digits only
         out.append(
             _Chunk(m.start(), m.end(), word.upper(), has_digit, not has_digit and word.islower())
         )
     return out
 
 
-def _segment_proposals(text: str, chunks: list[_Chunk], noise: _Noise) -> list[_Proposal]:
+def _segment_proposals(
+    text: str, chunks: list[_Chunk], noise: _Noise, seen: dict[str, list[_Reading]]
+) -> list[_Proposal]:
+    """Every window of whole chunks in a segment that reads as a tracking number, ranked."""
     proposals: list[_Proposal] = []
     count = len(chunks)
     for first in range(count):
@@ -382,8 +388,10 @@ def _segment_proposals(text: str, chunks: list[_Chunk], noise: _Noise) -> list[_
             digit_chunks += chunk.digits
             if not digit_chunks or len(joined) not in FORMATS_BY_LENGTH:
                 continue
-            readings = _read(joined, weak_bad=False)
-            if any(r.corrected_from for r in readings):
+            readings = seen.get(joined)
+            if readings is None:
+                readings = seen[joined] = _read(joined, weak_bad=False)
+            if digit_chunks < last - first + 1 and any(r.corrected_from for r in readings):
                 readings = _drop_word_repairs(readings, chunks[first : last + 1])
             if not chunks[first].digits:
                 # "ZIP 94105-1234": free letters only count when attached to the digits.
@@ -391,7 +399,7 @@ def _segment_proposals(text: str, chunks: list[_Chunk], noise: _Noise) -> list[_
             if not readings:
                 continue
             span = (chunks[first].start, chunk.end)
-            if _overlaps(span, noise.hard()):
+            if noise.hard() and _overlaps(span, noise.hard()):
                 continue
             best = max(r.status for r in readings)
             top = [r for r in readings if r.status == best]
@@ -441,6 +449,11 @@ def _bad_context(text: str, start: int) -> bool:
     return _NOT_TRACKING_CONTEXT.search(before) is not None
 
 
+def _first_digit(chunks: list[_Chunk], proposal: _Proposal) -> int:
+    """Index of the first digit-bearing chunk inside a proposal's window."""
+    return next(i for i in range(proposal.first, proposal.last + 1) if chunks[i].digits)
+
+
 def _select(text: str, proposals: list[_Proposal], chunks: list[_Chunk]) -> list[Match]:
     """Best proposals first, no two sharing a chunk; weak readings that cut a run of digit
     chunks survive only when the picked numbers cover that whole run."""
@@ -452,18 +465,21 @@ def _select(text: str, proposals: list[_Proposal], chunks: list[_Chunk]) -> list
             continue
         taken.update(indices)
         picked.append(proposal)
-    kept = []
-    for proposal in picked:
-        if proposal.weak and not proposal.aligned:
-            low = proposal.first
-            while low > 0 and chunks[low - 1].digits:
-                low -= 1
-            high = proposal.last
-            while high < len(chunks) - 1 and chunks[high + 1].digits:
-                high += 1
-            if any(chunks[i].digits and i not in taken for i in range(low, high + 1)):
-                continue
-        kept.append(proposal)
+    # Runs of consecutive digit-bearing chunks, and whether every chunk of a run is taken.
+    run_of: list[int] = []
+    run_covered: list[bool] = []
+    for index, chunk in enumerate(chunks):
+        if not chunk.digits:
+            run_of.append(-1)
+            continue
+        if index == 0 or not chunks[index - 1].digits:
+            run_covered.append(True)
+        run_of.append(len(run_covered) - 1)
+        if index not in taken:
+            run_covered[-1] = False
+    kept = [
+        p for p in picked if p.aligned or not p.weak or run_covered[run_of[_first_digit(chunks, p)]]
+    ]
     return [_build(p.readings, text, p.span) for p in kept]
 
 
@@ -474,24 +490,29 @@ def find_numbers(text: str) -> list[Match]:
     punctuation or words. A number whose shape fits a distinctive format but whose check
     digit fails is returned with `valid=False`. Digits-only numbers are returned only when
     a check digit confirms them, or as `ambiguous` when a pattern-only format fits.
+    Only the first MAX_SCAN (10,000) characters are scanned.
     """
     source = text
+    # Chat messages are short (Telegram caps them at 4096); the cap bounds the work an
+    # adversarial message can cause.
+    text = text[:MAX_SCAN]
     if not text.isascii():
         text = text.translate(_FULLWIDTH)
     if not _DIGIT.search(text):
         return []
     noise = _Noise(text)
+    seen: dict[str, list[_Reading]] = {}  # repeated windows ("1 1 1 1 ...") are read once
     found: list[Match] = []
     for segment in _SEGMENT.finditer(text):
         start, end = segment.span()
         if end - start < MIN_LENGTH or not _FOUR_DIGITS.search(text, start, end):
             continue
         chunks = _chunks(text, start, end)
-        proposals = _segment_proposals(text, chunks, noise)
+        proposals = _segment_proposals(text, chunks, noise, seen)
         if proposals:
             found.extend(_select(text, proposals, chunks))
     found.sort(key=lambda m: m.span)
-    if source is not text:
+    if source != text:
         found = [replace(m, raw=source[m.span[0] : m.span[1]]) for m in found]
     return found
 

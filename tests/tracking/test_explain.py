@@ -592,7 +592,9 @@ def test_the_reply_carries_status_summary_next_step_date_and_the_offer_of_a_pers
     d = diagnose(ok, NOW)
     reply = render_reply(ok, d).split("\n")
     assert reply[0] == status_line(ok)
-    assert reply[0].startswith("Status: in transit — 'Departure from outward office of exchange")
+    assert reply[0].startswith(
+        f"Parcel {ok.number}: in transit — 'Departure from outward office of exchange"
+    )
     assert reply[1:3] == [d.summary, d.next_step]
     assert reply[3] == "Check again after 27 November."
     lost = shipment(*journey_to_departure(40))
@@ -608,7 +610,7 @@ def test_the_reply_for_an_invalid_number_has_no_status_line():
 
 
 def test_status_line_without_scans():
-    assert status_line(shipment()) == "Status: not found yet — no scans yet."
+    assert status_line(shipment()) == f"Parcel {shipment().number}: not found yet — no scans yet."
 
 
 @pytest.mark.parametrize("reason", REASONS)

@@ -41,7 +41,7 @@ def test_it_prints_a_readable_reply(capsys):
     code, out, _ = run(capsys, "--now", "2024-11-20T10:00:00Z", str(FIXTURE))
     assert code == 0
     assert out.startswith("Reason: international_transit (Between countries)\nEscalate: no\n")
-    assert "Status: in transit — 'Departure from outward office of exchange, Guangzhou'" in out
+    assert ": in transit — 'Departure from outward office of exchange, Guangzhou'" in out
     assert out.rstrip().endswith("Check again after 22 November.")
 
 

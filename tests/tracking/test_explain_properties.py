@@ -82,7 +82,7 @@ def test_any_shipment_gets_exactly_one_known_reason_and_a_full_reply(shipment, n
     json.dumps(d.to_dict())
     reply = render_reply(shipment, d)
     # An invalid number has no status worth showing; every other reply starts with it.
-    assert reply.startswith("Status: ") == (d.reason != "invalid_number")
+    assert reply.startswith(f"Parcel {shipment.number}: ") == (d.reason != "invalid_number")
     assert d.summary in reply and d.next_step in reply
 
 

@@ -32,8 +32,8 @@ MESSAGES: dict[str, str] = {
     "status.delivered": "delivered",
     "status.exception": "problem reported",
     "status.expired": "no more updates",
-    "status.line": "Status: {status} — {scan} on {date}.",
-    "status.line_no_scans": "Status: {status} — no scans yet.",
+    "status.line": "Parcel {number}: {status} — {scan} on {date}.",
+    "status.line_no_scans": "Parcel {number}: {status} — no scans yet.",
     # A scan as it is quoted inside a sentence.
     "scan.quote": "'{label}'",
     "country.your_country": "your country",

@@ -1,0 +1,116 @@
+"""End to end in webhook mode: the real gateway, Rasa and action server; Telegram replaced by
+the fake Bot API, which delivers updates to the webhook the gateway registered at start-up."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.channels.fake_bot_api import TOKEN, FakeBotApi, running_fake_bot_api
+from tests.support.ports import free_port
+from tests.support.stack import Stack, running_stack
+
+pytestmark = pytest.mark.e2e
+
+SECRET = "e2e-webhook_secret-42"
+
+
+@pytest.fixture(scope="module")
+def telegram(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, FakeBotApi]]:
+    port = free_port()
+    with running_fake_bot_api() as api:
+        env = {
+            "PARCELDESK_PORT": str(port),
+            "PARCELDESK_TELEGRAM_TOKEN": TOKEN,
+            "PARCELDESK_TELEGRAM_API_URL": api.base_url,
+            "PARCELDESK_TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook",
+            "PARCELDESK_TELEGRAM_SECRET": SECRET,
+        }
+        with running_stack(Path(tmp_path_factory.mktemp("tg-webhook")), env) as stack:
+            yield stack, api
+
+
+def claims(stack: Stack) -> list[str]:
+    path = stack.database_url.split(":///", 1)[1]
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT update_id FROM processed_updates WHERE channel = 'telegram'")
+        return [row[0] for row in rows]
+
+
+def test_the_gateway_registers_its_webhook_and_commands_at_start_up(
+    telegram: tuple[Stack, FakeBotApi],
+) -> None:
+    stack, api = telegram
+    assert api.webhook_url == f"{stack.url}/telegram/webhook"
+    assert api.webhook_secret == SECRET
+    assert {c["command"] for c in api.commands} >= {"start", "track", "help", "human"}
+
+
+def test_a_tracking_conversation_with_buttons(telegram: tuple[Stack, FakeBotApi]) -> None:
+    _stack, api = telegram
+    chat = 1001
+
+    assert api.deliver_webhook(api.message_update(chat, "/start")) == 200
+    api.wait_for(lambda: len(api.sent_to(chat)) >= 1, timeout=60)
+    assert "tracking number" in api.texts_to(chat)[0]
+
+    assert api.deliver_webhook(api.message_update(chat, "/track RR123456785CN")) == 200
+    api.wait_for(lambda: len(api.sent_to(chat)) >= 2, timeout=60)
+    status = api.texts_to(chat)[1]
+    assert "RR123456785CN" in status and "transit" in status
+
+    assert api.deliver_webhook(api.message_update(chat, "I did not receive my parcel")) == 200
+    api.wait_for(lambda: len(api.sent_to(chat)) >= 3, timeout=60)
+    offer = api.sent_to(chat)[2]
+    buttons = {
+        b["text"]: b["callback_data"]
+        for row in offer["reply_markup"]["inline_keyboard"]
+        for b in row
+    }
+    assert buttons["Talk to a person"] == "/request_human"
+
+    press = api.button_update(chat, buttons["No, thanks"])
+    assert api.deliver_webhook(press) == 200
+    api.wait_for(lambda: len(api.sent_to(chat)) >= 4, timeout=60)
+    answered = [c.params["callback_query_id"] for c in api.calls_of("answerCallbackQuery")]
+    assert press["callback_query"]["id"] in answered
+    assert "Anything else" in api.texts_to(chat)[3]
+    typing = [c for c in api.calls_of("sendChatAction") if c.params["chat_id"] == chat]
+    assert len(typing) >= 4, "typing shows for every turn that goes to Rasa"
+
+
+def test_a_webhook_update_delivered_twice_is_answered_once(
+    telegram: tuple[Stack, FakeBotApi],
+) -> None:
+    stack, api = telegram
+    chat = 1002
+    update = api.message_update(chat, "/track RR123456785CN")
+    assert api.deliver_webhook(update) == 200
+    assert api.deliver_webhook(update) == 200  # Telegram's retry
+    api.wait_for(lambda: len(api.sent_to(chat)) >= 1, timeout=60)
+    # A third delivery long after the first is also recognised.
+    assert api.deliver_webhook(update) == 200
+    status = api.message_update(chat, "/help")
+    assert api.deliver_webhook(status) == 200
+    api.wait_for(lambda: len(api.sent_to(chat)) >= 2, timeout=60)
+
+    texts = api.texts_to(chat)
+    assert len(texts) == 2, texts
+    assert "RR123456785CN" in texts[0] and texts[1].startswith("I help you find your parcel")
+    assert claims(stack).count(str(update["update_id"])) == 1
+
+
+def test_a_wrong_secret_is_rejected(telegram: tuple[Stack, FakeBotApi]) -> None:
+    stack, api = telegram
+    chat = 1003
+    wrong = api.message_update(chat, "/track RR123456785CN")
+    assert api.deliver_webhook(wrong, secret="wrong-secret") == 403
+    assert api.deliver_webhook(wrong, secret="") == 403
+    assert str(wrong["update_id"]) not in claims(stack)
+    # The same update with the right secret is still answered: the rejection claimed nothing.
+    assert api.deliver_webhook(wrong) == 200
+    api.wait_for(lambda: len(api.sent_to(chat)) >= 1, timeout=60)
+    assert len(api.sent_to(chat)) == 1
