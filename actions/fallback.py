@@ -7,7 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.parcels import intent_of
+from actions.parcels import intent_of, latest_intent
 
 MISS_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 
@@ -35,7 +35,7 @@ class ActionHandleMiss(Action):
     ) -> list[dict[str, Any]]:
         if misses_in_a_row(tracker) >= 2:
             dispatcher.utter_message(response="utter_offer_human")
-        elif tracker.get_intent_of_latest_message() == "out_of_scope":
+        elif latest_intent(tracker) == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")
         else:
             dispatcher.utter_message(response="utter_default")

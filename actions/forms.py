@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy import select
 
 from actions import deps
-from actions.parcels import ANY_CARRIER, HUMAN_BUTTON
+from actions.parcels import ANY_CARRIER, HUMAN_BUTTON, latest_intent
 from bot.storage.models import Order
 from bot.tracking import texts
 from bot.tracking.numbers import Match, check_number
@@ -80,7 +80,7 @@ class ValidateTrackingForm(FormValidationAction):
         entities = tracker.latest_message.get("entities", []) or []
         if any(e.get("entity") == "tracking_number" for e in entities):
             return {}
-        intent = tracker.get_intent_of_latest_message()
+        intent = latest_intent(tracker)
         suggested = tracker.get_slot("suggested_number")
         if intent == "affirm" and suggested:
             return {"tracking_number": suggested}

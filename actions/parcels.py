@@ -34,10 +34,13 @@ async def explain_number(number: str, courier: str | None = None) -> Answer:
     """Track `number` (as the given courier, if known) and explain its status and reason."""
     check = check_number(number)
     normalised = check.number if check is not None else number
-    if courier is None and check is not None and check.valid and not check.ambiguous:
-        courier = check.courier
-    service = await deps.tracking_service()
-    shipment = await service.track(normalised, courier=courier)
+    shipment: Shipment | None = None
+    # A failed check digit is explained without asking any carrier: they would only guess.
+    if check is None or check.valid:
+        if courier is None and check is not None and not check.ambiguous:
+            courier = check.courier
+        service = await deps.tracking_service()
+        shipment = await service.track(normalised, courier=courier)
     diagnosis = diagnose(shipment, deps.now(), number_check=check)
     return Answer(
         number=normalised,
@@ -56,6 +59,11 @@ def latest_numbers(tracker: Tracker) -> list[str]:
         if entity.get("entity") == "tracking_number" and value and value not in seen:
             seen.append(str(value))
     return seen
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    """The intent Rasa gave the latest buyer message (nlu_fallback included)."""
+    return (tracker.latest_message.get("intent") or {}).get("name")
 
 
 def intent_of(event: dict[str, Any]) -> str | None:

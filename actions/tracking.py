@@ -15,6 +15,7 @@ from actions.parcels import (
     cleared_number_slots,
     explain_number,
     intent_before_form,
+    latest_intent,
     latest_numbers,
 )
 from actions.subscriptions import subscribe
@@ -79,5 +80,5 @@ class ActionAnswerFollowup(Action):
         courier = tracker.get_slot("last_courier")
         answer = await explain_number(number, courier)
         send_answer(dispatcher, answer)
-        send_focus(dispatcher, tracker.get_intent_of_latest_message(), answer)
+        send_focus(dispatcher, latest_intent(tracker), answer)
         return cleared_number_slots(answer.number, courier)

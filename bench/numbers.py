@@ -146,6 +146,13 @@ def throughput(find: Callable[[str], list[str]], seconds: float) -> float:
     return best
 
 
+def adversarial(text: str) -> float:
+    """CPU seconds parceldesk spends on one pathological message (many tiny digit chunks)."""
+    start = time.process_time()
+    find_numbers(text)
+    return time.process_time() - start
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="time per throughput run")
@@ -191,6 +198,10 @@ def main() -> int:
             f"{port[1][key]:>14}/{port[1]['expected']:<3}"
         )
     print(f"{'chat: messages per CPU-second (1 core)':40} {ours[2]:>14,.0f} {port[2]:>18,.0f}")
+    worst = max(
+        adversarial(text) for text in ("1 " * 5000, "12 34 " * 1700, ("x " * 3 + "12 ") * 1250)
+    )
+    print(f"{'worst adversarial 10k-char message (s)':40} {worst:>14.3f}")
     print(
         "\nnote: 331426749957 is listed both as a valid Purolator (12) and as an invalid\n"
         "Purolator alpha number; it counts against a recogniser that (rightly) accepts it."

@@ -17,8 +17,9 @@ from tests.actions.trackers import make_tracker, number_entity, user_event
 
 async def expected_reply(number: str) -> tuple[str, str]:
     """The domain's own rendering of `number` right now, and its reason code."""
-    shipment = await (await deps.tracking_service()).track(number)
-    diagnosis = diagnose(shipment, deps.now(), number_check=check_number(number))
+    check = check_number(number)
+    shipment = await (await deps.tracking_service()).track(number) if check.valid else None
+    diagnosis = diagnose(shipment, deps.now(), number_check=check)
     return render_reply(shipment, diagnosis), diagnosis.reason
 
 

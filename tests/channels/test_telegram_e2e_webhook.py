@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from tests.channels.fake_bot_api import TOKEN, FakeBotApi, running_fake_bot_api
 from tests.support.ports import free_port
 from tests.support.stack import Stack, running_stack
@@ -34,7 +35,7 @@ def telegram(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, 
 
 
 def claims(stack: Stack) -> list[str]:
-    path = stack.database_url.split(":///", 1)[1]
+    path = Settings.from_env(stack.env).sync_database_url.split(":///", 1)[1]
     with sqlite3.connect(path) as db:
         rows = db.execute("SELECT update_id FROM processed_updates WHERE channel = 'telegram'")
         return [row[0] for row in rows]
