@@ -436,7 +436,8 @@ def _entities(text: str) -> list[dict[str, Any]]:
     command = re.match(r"/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?", text)
     if command:
         entities.append({"type": "bot_command", "offset": 0, "length": len(command.group(0))})
-    for mention in re.finditer(r"@[A-Za-z0-9_]{5,32}", text):
+    # Like Telegram: "@name" counts only as a word of its own (not inside an e-mail address).
+    for mention in re.finditer(r"(?<![A-Za-z0-9_])@[A-Za-z0-9_]{5,32}(?![A-Za-z0-9_@])", text):
         if command and mention.start() < command.end():
             continue
         entities.append(
