@@ -23,12 +23,13 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from bot.conversations.replies import Inbound
+from bot.tracking.texts import text
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_TEXT = 4000
-FAILURE = "Sorry, something went wrong on our side. Please try again in a moment."
+FAILURE = text("gateway.failure")
 _SESSION_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 

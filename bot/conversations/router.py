@@ -18,14 +18,12 @@ from bot.conversations import transcript
 from bot.conversations.rasa_client import RasaClient, RasaUnavailable
 from bot.conversations.replies import Inbound, Reply
 from bot.storage.models import Conversation, Handoff, utcnow
+from bot.tracking.texts import text
 
 log = logging.getLogger(__name__)
 
-APOLOGY = (
-    "Sorry, I cannot answer right now because of a technical problem on our side. "
-    "Your message is saved. Please try again in a few minutes."
-)
-EMPTY_TEXT = "Please type your question or your tracking number, and I will look it up."
+APOLOGY = text("gateway.unavailable")
+EMPTY_TEXT = text("gateway.empty_message")
 
 # Listeners get (conversation_id, role, text) for every stored message; the console and
 # widget subscribe here.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 # A keyword ("order", "order no", "order number"...), then an id holding at least one digit.
 _AFTER_KEYWORD = re.compile(
     r"\b(?:order|ord|pedido|commande|bestellung)\b\s*"
-    r"(?:(?:no|nr|num|number|id|ref|reference)\b\.?\s*)?(?:is\s+)?[:#]?\s*"
+    r"(?:(?:no|nr|num|number|id|ref|reference)\b\.?\s*)?(?:is\s+)?:?\s*"
     r"(?P<id>#?[A-Za-z0-9](?:[A-Za-z0-9-]{1,30})[A-Za-z0-9])",
     re.IGNORECASE,
 )

@@ -282,6 +282,15 @@ MESSAGES: dict[str, str] = {
     # Parts of the full reply.
     "reply.check_again": "Check again after {date}.",
     "reply.offer_human": "Would you like a person from our team to look into it?",
+    # The gateway's own answers, when the bot cannot answer.
+    "gateway.unavailable": (
+        "Sorry, I cannot answer right now because of a technical problem on our side. "
+        "Your message is saved. Please try again in a few minutes."
+    ),
+    "gateway.empty_message": (
+        "Please type your question or your tracking number, and I will look it up."
+    ),
+    "gateway.failure": "Sorry, something went wrong on our side. Please try again in a moment.",
 }
 
 COUNTRIES: dict[str, str] = {
