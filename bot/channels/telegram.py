@@ -11,32 +11,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 import re
-import warnings
 from collections.abc import AsyncIterator, Sequence
-from datetime import timedelta
-from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
 from telegram import (
-    InlineKeyboardMarkup,
     Message,
-    ReplyParameters,
     Update,
 )
 from telegram.constants import ChatAction, ChatType
 from telegram.error import (
-    BadRequest,
-    ChatMigrated,
     Forbidden,
-    NetworkError,
-    RetryAfter,
     TelegramError,
 )
 from telegram.ext import (
@@ -51,14 +38,8 @@ from telegram.ext import (
 )
 
 from bot.channels import telegram_commands as commands
-from bot.channels.telegram_format import (
-    PARSE_MODE,
-    digest_of,
-    escape,
-    find_payload,
-    keyboard,
-    split_text,
-)
+from bot.channels.telegram_format import digest_of, find_payload
+from bot.channels.telegram_send import Sender
 from bot.channels.telegram_updates import (
     CHANNEL,
     ChatOrderedProcessor,
@@ -67,6 +48,9 @@ from bot.channels.telegram_updates import (
     conversation_id_for,
     set_blocked,
 )
+
+# Re-exported: the gateway (bot/app.py) takes the route from this module.
+from bot.channels.telegram_webhook import telegram_routes
 from bot.config import Settings
 from bot.conversations.replies import Inbound, Reply
 from bot.conversations.router import APOLOGY
@@ -76,21 +60,13 @@ from bot.storage.models import Message as StoredMessage
 if TYPE_CHECKING:
     from bot.app import Services
 
+__all__ = ["TelegramChannel", "telegram_routes"]
+
 log = logging.getLogger(__name__)
 
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query"]
-MAX_WEBHOOK_BODY = 1_000_000
-SEND_ATTEMPTS = 5
-MAX_FLOOD_WAIT = 120.0  # seconds of RetryAfter we accept for one message before giving up
 TYPING_EVERY = 4.0  # Telegram shows a chat action for about 5 s
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-
-
-class Sent(Enum):
-    OK = "ok"
-    BLOCKED = "blocked"
-    FAILED = "failed"
 
 
 class TelegramChannel:
@@ -100,6 +76,7 @@ class TelegramChannel:
         self._settings = settings
         self._services = services
         self._application: Application | None = None
+        self._sender: Sender | None = None
         self.retry_base_delay = 0.5  # seconds; doubled per network-error retry
 
     @property
@@ -152,11 +129,14 @@ class TelegramChannel:
             )
         application = self._build()
         self._application = application
+        self._sender = Sender(
+            application.bot, self._services.sessionmaker, retry_base_delay=self.retry_base_delay
+        )
         await application.initialize()
         bot = application.bot
-        await self._call_with_retry(lambda: bot.set_my_commands(commands.bot_commands()))
+        await self._sender.call_with_retry(lambda: bot.set_my_commands(commands.bot_commands()))
         if self.webhook_mode:
-            await self._call_with_retry(
+            await self._sender.call_with_retry(
                 lambda: bot.set_webhook(
                     url=self._settings.telegram_webhook_url,
                     secret_token=self._settings.telegram_secret,
@@ -361,103 +341,11 @@ class TelegramChannel:
     async def deliver(
         self, chat_id: int, replies: Sequence[Reply], *, update: Update | None = None
     ) -> bool:
-        """Send replies in order: long texts split at Telegram's limit, buttons as an inline
-        keyboard under the last piece. Stops at the first message that cannot be delivered."""
-        reply_to = _reply_target(update)
-        for reply in replies:
-            markup = keyboard(reply.buttons)
-            pieces = split_text(reply.text) if reply.text.strip() else []
-            if not pieces and markup is not None:
-                pieces = [commands.CHOOSE_TEXT]
-            for index, piece in enumerate(pieces):
-                last = index == len(pieces) - 1
-                outcome = await self._send_message(
-                    chat_id, escape(piece), markup if last else None, reply_to
-                )
-                if outcome is Sent.BLOCKED:
-                    return False
-                if outcome is Sent.FAILED:
-                    return False
-                reply_to = None  # only the first piece quotes the buyer's message
-        return True
-
-    async def _send_message(
-        self,
-        chat_id: int,
-        text: str,
-        markup: InlineKeyboardMarkup | None,
-        reply_to: int | None,
-    ) -> Sent:
-        """One sendMessage, retried on flood control (RetryAfter) and network errors."""
-        bot = self.application.bot
-        waited = 0.0
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            try:
-                await bot.send_message(
-                    chat_id,
-                    text,
-                    parse_mode=PARSE_MODE,
-                    reply_markup=markup,
-                    reply_parameters=(
-                        ReplyParameters(reply_to, allow_sending_without_reply=True)
-                        if reply_to
-                        else None
-                    ),
-                )
-                return Sent.OK
-            except RetryAfter as exc:
-                delay = _seconds(exc)
-                waited += delay
-                if waited > MAX_FLOOD_WAIT:
-                    log.error("chat %s: flood control wait too long (%.0f s)", chat_id, waited)
-                    return Sent.FAILED
-                log.warning("chat %s: flood control, retrying in %.1f s", chat_id, delay)
-                await asyncio.sleep(delay)
-            except Forbidden as exc:
-                log.info("chat %s blocked the bot or removed it: %s", chat_id, exc)
-                async with self._services.sessionmaker() as session, session.begin():
-                    await set_blocked(conversation_id_for(chat_id), True, session=session)
-                return Sent.BLOCKED
-            except ChatMigrated as exc:
-                log.info("chat %s became supergroup %s", chat_id, exc.new_chat_id)
-                chat_id = exc.new_chat_id
-            except BadRequest as exc:
-                # Permanent: retrying the same request cannot succeed.
-                log.error("chat %s: Telegram refused the message: %s", chat_id, exc)
-                return Sent.FAILED
-            except NetworkError as exc:  # includes TimedOut
-                if attempt == SEND_ATTEMPTS:
-                    log.error("chat %s: giving up after %d attempts: %s", chat_id, attempt, exc)
-                    return Sent.FAILED
-                delay = self.retry_base_delay * 2 ** (attempt - 1)
-                log.warning("chat %s: network error (%s), retrying in %.1f s", chat_id, exc, delay)
-                await asyncio.sleep(delay)
-        return Sent.FAILED
-
-    async def _call_with_retry(self, call: Any) -> Any:
-        """Run a start-up Bot API call, retrying flood control and network errors a few times."""
-        for attempt in range(1, SEND_ATTEMPTS + 1):
-            try:
-                return await call()
-            except RetryAfter as exc:
-                if attempt == SEND_ATTEMPTS:
-                    raise
-                await asyncio.sleep(min(_seconds(exc), MAX_FLOOD_WAIT))
-            except BadRequest:
-                raise
-            except NetworkError:
-                if attempt == SEND_ATTEMPTS:
-                    raise
-                await asyncio.sleep(self.retry_base_delay * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")
-
-
-def _seconds(exc: RetryAfter) -> float:
-    """RetryAfter's wait in seconds (PTB 22 returns int or timedelta, and warns about int)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+        """Send replies in order (see `Sender.deliver`); in groups the first piece quotes the
+        buyer's message."""
+        if self._sender is None:
+            raise RuntimeError("the Telegram channel has not been started")
+        return await self._sender.deliver(chat_id, replies, reply_to=_reply_target(update))
 
 
 def _reply_target(update: Update | None) -> int | None:
@@ -468,31 +356,3 @@ def _reply_target(update: Update | None) -> int | None:
         return None
     message = update.message
     return message.message_id if isinstance(message, Message) else None
-
-
-async def telegram_webhook(request: Request) -> Response:
-    """`POST /telegram/webhook`: one update from Telegram, checked against the secret."""
-    channel: TelegramChannel | None = request.app.state.services.extras.get("telegram")
-    if channel is None or not channel.webhook_mode:
-        return JSONResponse({"error": "the Telegram webhook is not enabled"}, status_code=404)
-    if not channel.secret_matches(request.headers.get(SECRET_HEADER)):
-        return JSONResponse({"error": "wrong secret token"}, status_code=403)
-    body = await request.body()
-    if len(body) > MAX_WEBHOOK_BODY:
-        return JSONResponse({"error": "update too large"}, status_code=413)
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return JSONResponse({"error": "body is not JSON"}, status_code=400)
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
-        return JSONResponse({"error": "not a Telegram update"}, status_code=400)
-    if not channel.application.running:
-        # Shutting down: Telegram retries later, another replica or the restarted one answers.
-        return JSONResponse({"error": "shutting down"}, status_code=503)
-    await channel.accept(data)
-    return Response(status_code=200)
-
-
-def telegram_routes() -> list[BaseRoute]:
-    """Gateway routes of the Telegram channel."""
-    return [Route("/telegram/webhook", telegram_webhook, methods=["POST"])]

@@ -8,13 +8,21 @@ decision order and every threshold.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.tracking import texts
-from bot.tracking.model import STATUS_PROGRESS, Event, Shipment, Status, SubStatus
+from bot.tracking.evidence import (
+    Facts,
+    evidence_record,
+    evidence_sentence,
+    gather_facts,
+    scan_label,
+    whole_days,
+)
+from bot.tracking.legs import CUSTOMS_SUBS, chronological, needs_customs_action, scanned
+from bot.tracking.model import Event, Shipment, Status, SubStatus
 from bot.tracking.thresholds import Thresholds
 
 if TYPE_CHECKING:
@@ -34,51 +42,6 @@ REASONS: tuple[str, ...] = (
     "on_track",
     "delivered",
 )
-
-# Legs of the journey, in the order a parcel goes through them.
-LEG_RANK: dict[str, int] = {"origin": 0, "international": 1, "customs": 2, "destination": 3}
-
-# Carriers' own words; matched in lower case against event descriptions.
-EXPORT_WORDS = (
-    "outward office of exchange",
-    "export",
-    "airline",
-    "flight",
-    "departed from origin country",
-    "left the origin country",
-    "dispatched to destination country",
-    "dispatch from origin",
-    "international hub",
-)
-IMPORT_WORDS = (
-    "inward office of exchange",
-    "import",
-    "arrived in destination country",
-    "arrival in destination country",
-    "arrived at destination country",
-    "arrival at destination country",
-    "handed over to the local",
-    "handed over to local",
-    "handed to the local",
-    "local post",
-    "last mile",
-)
-CUSTOMS_WORDS = ("customs", "clearance")
-CUSTOMS_DONE_WORDS = ("released", "cleared", "completed", "complete", "finished")
-CUSTOMS_ACTION_WORDS = (
-    "payment",
-    "pay ",
-    "duty",
-    "duties",
-    "import tax",
-    "vat",
-    "document",
-    "invoice",
-    "information required",
-    "awaiting information",
-)
-
-_CUSTOMS_SUBS = (SubStatus.CUSTOMS_PROCESSING, SubStatus.CUSTOMS_REQUIRING_INFORMATION)
 
 # delivery_problem wording per sub-status.
 _PROBLEM_VARIANTS: dict[SubStatus, str] = {
@@ -119,224 +82,18 @@ class Diagnosis:
         }
 
 
-@dataclass(frozen=True)
-class _Facts:
-    """What diagnose() knows about a shipment at `now`, computed once."""
-
-    shipment: Shipment
-    now: datetime
-    today: date
-    thresholds: Thresholds
-    lang: str
-    events: tuple[Event, ...]  # oldest first
-    last: Event | None
-    age: int | None  # whole days since the last event
-    leg: str
-    origin: str | None
-    destination: str | None
-    days_since_shipped: int | None
-    number_check: Match | None = None
-
-
-def _chronological(event: Event) -> tuple[Any, ...]:
-    """Sort key: by instant; scans at the same instant by progress, then by content, so any
-    input order of simultaneous scans gives the same latest scan."""
-    progress = STATUS_PROGRESS.get(event.status, 0)
-    return (
-        event.time,
-        progress,
-        event.status.value,
-        event.sub_status.value,
-        event.description,
-        event.location or "",
-        event.country or "",
-        event.provider or "",
-        event.time.utcoffset() or timedelta(0),
-    )
-
-
-def _whole_days(earlier: datetime, now: datetime) -> int:
-    """Whole days elapsed from `earlier` to `now`; events stamped in the future count as 0."""
-    return max(0, int((now - earlier).total_seconds() // 86400))
-
-
-def _has(text: str, words: Iterable[str]) -> bool:
-    lowered = text.lower()
-    return any(word in lowered for word in words)
-
-
-def _is_customs_release(event: Event) -> bool:
-    if event.sub_status == SubStatus.CUSTOMS_RELEASED:
-        return True
-    return _has(event.description, CUSTOMS_WORDS) and _has(event.description, CUSTOMS_DONE_WORDS)
-
-
-def _is_customs(event: Event) -> bool:
-    if event.sub_status in _CUSTOMS_SUBS:
-        return True
-    return _has(event.description, CUSTOMS_WORDS) and not _is_customs_release(event)
-
-
-def _is_export_customs(event: Event, origin: str | None) -> bool:
-    """Customs scans in the origin country, or worded as export, are the sender's side."""
-    if not (_is_customs(event) or _is_customs_release(event)):
-        return False
-    in_origin = origin is not None and (event.country or "").upper() == origin
-    return in_origin or _has(event.description, ("export",))
-
-
-def _needs_customs_action(event: Event, shipment: Shipment) -> bool:
-    if SubStatus.CUSTOMS_REQUIRING_INFORMATION in (event.sub_status, shipment.sub_status):
-        return True
-    return _is_customs(event) and _has(event.description, CUSTOMS_ACTION_WORDS)
-
-
-def _scanned(events: Iterable[Event]) -> list[Event]:
-    """Events that are physical scans, not the shipper's electronic label data."""
-    return [e for e in events if e.status != Status.INFO_RECEIVED]
-
-
-def _countries(shipment: Shipment, events: tuple[Event, ...]) -> tuple[str | None, str | None]:
-    """Origin and destination: the shipment's own, else inferred from the scans."""
-    origin = (shipment.origin_country or "").upper() or None
-    destination = (shipment.destination_country or "").upper() or None
-    scans = [e for e in _scanned(events) if e.country]
-    if origin is None and scans:
-        origin = scans[0].country.upper()  # type: ignore[union-attr]
-    if destination is None:
-        # Customs and import scans happen in the country the parcel is going to.
-        for event in scans:
-            country = event.country.upper()  # type: ignore[union-attr]
-            if _is_export_customs(event, origin):
-                continue
-            if country != origin and (_is_customs(event) or _has(event.description, IMPORT_WORDS)):
-                destination = country
-                break
-    return origin, destination
-
-
-def _leg(events: tuple[Event, ...], origin: str | None, destination: str | None) -> str:
-    """The leg of the journey the latest scans put the parcel on."""
-    if origin and destination and origin == destination:
-        return "domestic"
-    leg = "origin"
-    for event in _scanned(events):
-        country = (event.country or "").upper() or None
-        if _is_export_customs(event, origin):
-            continue  # export formalities: still in the origin country
-        if _is_customs_release(event):
-            candidate = "destination"
-        elif _is_customs(event):
-            # Customs can follow an arrival scan, so this may move the leg back from destination.
-            leg = "customs"
-            continue
-        elif (country and country == destination) or _has(event.description, IMPORT_WORDS):
-            candidate = "destination"
-        elif country and origin and country != origin:
-            candidate = "international"  # a transit country
-        elif _has(event.description, EXPORT_WORDS):
-            candidate = "international"
-        else:
-            candidate = leg
-        after_customs = leg == "customs" and candidate == "destination"
-        if after_customs or LEG_RANK[candidate] > LEG_RANK[leg]:
-            leg = candidate
-    return leg
-
-
-def _facts(
-    shipment: Shipment,
-    now: datetime,
-    thresholds: Thresholds,
-    lang: str,
-    number_check: Match | None,
-) -> _Facts:
-    events = tuple(sorted(shipment.events, key=_chronological))
-    last = events[-1] if events else None
-    origin, destination = _countries(shipment, events)
-    shipped = shipment.shipped_at
-    return _Facts(
-        shipment=shipment,
-        now=now,
-        today=now.date(),
-        thresholds=thresholds,
-        lang=lang,
-        events=events,
-        last=last,
-        age=_whole_days(last.time, now) if last else None,
-        leg=_leg(events, origin, destination),
-        origin=origin,
-        destination=destination,
-        days_since_shipped=_whole_days(shipped, now) if shipped else None,
-        number_check=number_check,
-    )
-
-
-def _scan_label(event: Event) -> str:
-    """The scan as the carrier worded it, with its place unless the wording names it already."""
-    label = event.description.strip() or (event.location or "")
-    if event.location and event.location.lower() not in label.lower():
-        label = f"{label}, {event.location}" if label else event.location
-    return label
-
-
-def _evidence_sentence(facts: _Facts, key: str, event: Event | None) -> str:
-    lang = facts.lang
-    fields: dict[str, object] = {}
-    if event is None and key == "evidence.last_scan":
-        key = "evidence.no_details"
-    if event is not None:
-        fields = {
-            "scan": texts.text("scan.quote", lang, label=_scan_label(event)),
-            "date": texts.format_date(event.time.date(), lang, today=facts.today),
-            "ago": texts.days_ago(_whole_days(event.time, facts.now), lang),
-        }
-    shipped = facts.shipment.shipped_at
-    if shipped is not None:
-        fields["shipped_date"] = texts.format_date(shipped.date(), lang, today=facts.today)
-        fields["shipped_ago"] = texts.days_ago(facts.days_since_shipped or 0, lang)
-    return texts.text(key, lang, **fields)
-
-
-def _after(facts: _Facts, start: datetime, days: int) -> date:
+def _after(facts: Facts, start: datetime, days: int) -> date:
     """The date (in `now`'s zone) `days` after `start`, but never earlier than tomorrow."""
     due = (start + timedelta(days=days)).astimezone(facts.now.tzinfo).date()
     return max(due, facts.today + timedelta(days=1))
 
 
-def _soon(facts: _Facts) -> date:
+def _soon(facts: Facts) -> date:
     return facts.today + timedelta(days=facts.thresholds.recheck_days)
 
 
-def _event_dict(event: Event) -> dict[str, Any]:
-    data = event.to_dict()
-    data["local_date"] = event.time.date().isoformat()
-    return data
-
-
-def _check_dict(check: Match | None) -> dict[str, Any] | None:
-    if check is None:
-        return None
-    data: dict[str, Any] = {"number": getattr(check, "number", None), "valid": check.valid}
-    for name in (
-        "courier",
-        "courier_name",
-        "format",
-        "problem",
-        "ambiguous",
-        "country",
-        "operator",
-        "service",
-        "corrected_from",
-    ):
-        value = getattr(check, name, None)
-        if value is not None:
-            data[name] = value
-    return data
-
-
 def _build(
-    facts: _Facts,
+    facts: Facts,
     reason: str,
     variant: str,
     *,
@@ -352,7 +109,7 @@ def _build(
     days = getattr(facts.thresholds, threshold) if threshold else None
     place = (event.country if event is not None else None) or facts.destination
     fields: dict[str, object] = {
-        "evidence": _evidence_sentence(facts, evidence_key, event),
+        "evidence": evidence_sentence(facts, evidence_key, event),
         "destination": texts.country_name(facts.destination, lang),
         "origin": texts.country_name(facts.origin, lang, unknown_key="country.origin_unknown"),
         "country": texts.country_name(place, lang),
@@ -364,27 +121,6 @@ def _build(
             facts.shipment.shipped_at.date(), lang, today=facts.today
         )
         fields["shipped_ago"] = texts.days_ago(facts.days_since_shipped or 0, lang)
-    shipment = facts.shipment
-    evidence: dict[str, Any] = {
-        "number": shipment.number,
-        "status": shipment.status.value,
-        "sub_status": shipment.sub_status.value,
-        "variant": variant,
-        "leg": facts.leg,
-        "events": len(facts.events),
-        "last_event": _event_dict(facts.last) if facts.last else None,
-        "last_event_age_days": facts.age,
-        "shipped_at": shipment.shipped_at.isoformat() if shipment.shipped_at else None,
-        "days_since_shipped": facts.days_since_shipped,
-        "origin_country": facts.origin,
-        "destination_country": facts.destination,
-        "threshold": {"name": threshold, "days": days} if threshold else None,
-        "now": facts.now.isoformat(),
-        "partial": shipment.partial,
-        "sources": [s.to_dict() for s in shipment.sources],
-    }
-    if facts.number_check is not None:
-        evidence["number_check"] = _check_dict(facts.number_check)
     key = f"reason.{reason}.{variant}"
     return Diagnosis(
         reason=reason,
@@ -392,11 +128,11 @@ def _build(
         next_step=texts.text(f"{key}.next_step", lang, **fields),
         check_again_after=check_again,
         escalate=escalate,
-        evidence=evidence,
+        evidence=evidence_record(facts, variant, threshold, days),
     )
 
 
-def _no_scans(facts: _Facts) -> Diagnosis:
+def _no_scans(facts: Facts) -> Diagnosis:
     """Nothing but (at most) label data: too early to worry, or the data went missing."""
     t = facts.thresholds
     if facts.shipment.status == Status.INFO_RECEIVED:
@@ -405,7 +141,7 @@ def _no_scans(facts: _Facts) -> Diagnosis:
         labels = [e for e in facts.events if e.status == Status.INFO_RECEIVED]
     if labels:
         label = labels[0]
-        if _whole_days(label.time, facts.now) > t.handover_days:
+        if whole_days(label.time, facts.now) > t.handover_days:
             return _build(
                 facts,
                 "awaiting_handover",
@@ -453,7 +189,7 @@ def _no_scans(facts: _Facts) -> Diagnosis:
     )
 
 
-def _problem(facts: _Facts, sub: SubStatus) -> Diagnosis:
+def _problem(facts: Facts, sub: SubStatus) -> Diagnosis:
     if facts.shipment.status == Status.DELIVERY_FAILURE and sub not in _PROBLEM_VARIANTS:
         variant = "failed_attempt"
     else:
@@ -463,7 +199,7 @@ def _problem(facts: _Facts, sub: SubStatus) -> Diagnosis:
     )
 
 
-def _in_transit(facts: _Facts) -> Diagnosis:
+def _in_transit(facts: Facts) -> Diagnosis:
     """A parcel with scans and no final status: explain the silence on its current leg."""
     t = facts.thresholds
     last = facts.last
@@ -472,7 +208,7 @@ def _in_transit(facts: _Facts) -> Diagnosis:
     if age > t.stalled_days:
         return _build(facts, "stalled", "silent", escalate=True, threshold="stalled_days")
     if facts.leg == "customs":
-        if _needs_customs_action(last, facts.shipment):
+        if needs_customs_action(last, facts.shipment):
             return _build(
                 facts,
                 "customs_action_required",
@@ -560,12 +296,12 @@ def diagnose(
     if shipment is None:
         number = str(getattr(number_check, "number", "") or "")
         shipment = Shipment(number=number, status=Status.NOT_FOUND, fetched_at=now)
-    facts = _facts(shipment, now, t, lang, number_check)
+    facts = gather_facts(shipment, now, t, lang, number_check)
     status = shipment.status
     sub = shipment.sub_status
     last = facts.last
 
-    carrier_knows_it = bool(_scanned(facts.events)) or status not in (
+    carrier_knows_it = bool(scanned(facts.events)) or status not in (
         Status.NOT_FOUND,
         Status.INFO_RECEIVED,
     )
@@ -586,7 +322,7 @@ def diagnose(
     if status == Status.DELIVERY_FAILURE:
         return _problem(facts, sub)
     if status == Status.EXCEPTION and sub not in (
-        *_CUSTOMS_SUBS,
+        *CUSTOMS_SUBS,
         SubStatus.SECURITY,
         SubStatus.DELAYED,
         SubStatus.CUSTOMS_RELEASED,
@@ -595,7 +331,7 @@ def diagnose(
     if sub in _PROBLEM_VARIANTS:
         # Some carriers keep the main status "in transit" while the parcel goes back.
         return _problem(facts, sub)
-    if last is None or status == Status.INFO_RECEIVED or not _scanned(facts.events):
+    if last is None or status == Status.INFO_RECEIVED or not scanned(facts.events):
         return _no_scans(facts)
     assert facts.age is not None
     if status == Status.AVAILABLE_FOR_PICKUP:
@@ -618,10 +354,10 @@ def diagnose(
             check_again=_after(facts, last.time, 1),
             threshold="last_mile_days",
         )
-    if status == Status.EXCEPTION and sub in (*_CUSTOMS_SUBS, SubStatus.SECURITY):
+    if status == Status.EXCEPTION and sub in (*CUSTOMS_SUBS, SubStatus.SECURITY):
         # A customs hold reported as an exception: explain it as customs.
         facts = replace(facts, leg="customs")
-    elif sub in _CUSTOMS_SUBS and facts.leg != "customs":
+    elif sub in CUSTOMS_SUBS and facts.leg != "customs":
         facts = replace(facts, leg="customs")
     return _in_transit(facts)
 
@@ -632,7 +368,7 @@ def status_line(shipment: Shipment, lang: str = "en") -> str:
     on 12 November."
     """
     status = texts.text(f"status.{shipment.status.value}", lang)
-    last = max(shipment.events, key=_chronological, default=None)
+    last = max(shipment.events, key=chronological, default=None)
     if last is None:
         return texts.text("status.line_no_scans", lang, status=status, number=shipment.number)
     today = shipment.fetched_at.date()
@@ -641,7 +377,7 @@ def status_line(shipment: Shipment, lang: str = "en") -> str:
         lang,
         number=shipment.number,
         status=status,
-        scan=texts.text("scan.quote", lang, label=_scan_label(last)),
+        scan=texts.text("scan.quote", lang, label=scan_label(last)),
         date=texts.format_date(last.time.date(), lang, today=today),
     )
 

@@ -283,9 +283,12 @@ MESSAGES: dict[str, str] = {
     "reply.check_again": "Check again after {date}.",
     "reply.offer_human": "Would you like a person from our team to look into it?",
     # The gateway's own answers, when the bot cannot answer.
+    # Said when the bot is down: the message is kept for the team but will not get an
+    # automatic answer later, so the buyer must know to send it again.
     "gateway.unavailable": (
         "Sorry, I cannot answer right now because of a technical problem on our side. "
-        "Your message is saved. Please try again in a few minutes."
+        "Your message is saved for our team, but I will not answer it automatically later. "
+        "Please send it again in a few minutes."
     ),
     "gateway.empty_message": (
         "Please type your question or your tracking number, and I will look it up."

@@ -1,0 +1,167 @@
+"""Which leg of the journey a parcel is on, read from its scans, their words and countries.
+
+A cross-border parcel goes origin -> international -> customs -> destination; a parcel whose
+origin and destination are the same country is "domestic". Carriers word scans differently, so
+besides sub-statuses the detection matches their usual phrases (lower case) and compares the
+scans' countries with the origin and destination.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from bot.tracking.model import STATUS_PROGRESS, Event, Shipment, Status, SubStatus
+
+# Legs of the journey, in the order a parcel goes through them.
+LEG_RANK: dict[str, int] = {"origin": 0, "international": 1, "customs": 2, "destination": 3}
+
+# Carriers' own words; matched in lower case against event descriptions.
+EXPORT_WORDS = (
+    "outward office of exchange",
+    "export",
+    "airline",
+    "flight",
+    "departed from origin country",
+    "left the origin country",
+    "dispatched to destination country",
+    "dispatch from origin",
+    "international hub",
+)
+IMPORT_WORDS = (
+    "inward office of exchange",
+    "import",
+    "arrived in destination country",
+    "arrival in destination country",
+    "arrived at destination country",
+    "arrival at destination country",
+    "handed over to the local",
+    "handed over to local",
+    "handed to the local",
+    "local post",
+    "last mile",
+)
+CUSTOMS_WORDS = ("customs", "clearance")
+CUSTOMS_DONE_WORDS = ("released", "cleared", "completed", "complete", "finished")
+CUSTOMS_ACTION_WORDS = (
+    "payment",
+    "pay ",
+    "duty",
+    "duties",
+    "import tax",
+    "vat",
+    "document",
+    "invoice",
+    "information required",
+    "awaiting information",
+)
+
+# Sub-statuses that mean the parcel is with customs right now.
+CUSTOMS_SUBS = (SubStatus.CUSTOMS_PROCESSING, SubStatus.CUSTOMS_REQUIRING_INFORMATION)
+
+
+def chronological(event: Event) -> tuple[Any, ...]:
+    """Sort key: by instant; scans at the same instant by progress, then by content, so any
+    input order of simultaneous scans gives the same latest scan."""
+    progress = STATUS_PROGRESS.get(event.status, 0)
+    return (
+        event.time,
+        progress,
+        event.status.value,
+        event.sub_status.value,
+        event.description,
+        event.location or "",
+        event.country or "",
+        event.provider or "",
+        event.time.utcoffset() or timedelta(0),
+    )
+
+
+def _has(text: str, words: Iterable[str]) -> bool:
+    lowered = text.lower()
+    return any(word in lowered for word in words)
+
+
+def is_customs_release(event: Event) -> bool:
+    """True when the scan says customs let the parcel go."""
+    if event.sub_status == SubStatus.CUSTOMS_RELEASED:
+        return True
+    return _has(event.description, CUSTOMS_WORDS) and _has(event.description, CUSTOMS_DONE_WORDS)
+
+
+def is_customs(event: Event) -> bool:
+    """True when the scan says the parcel is with customs (and not released yet)."""
+    if event.sub_status in CUSTOMS_SUBS:
+        return True
+    return _has(event.description, CUSTOMS_WORDS) and not is_customs_release(event)
+
+
+def is_export_customs(event: Event, origin: str | None) -> bool:
+    """Customs scans in the origin country, or worded as export, are the sender's side."""
+    if not (is_customs(event) or is_customs_release(event)):
+        return False
+    in_origin = origin is not None and (event.country or "").upper() == origin
+    return in_origin or _has(event.description, ("export",))
+
+
+def needs_customs_action(event: Event, shipment: Shipment) -> bool:
+    """True when customs waits for the buyer: duties to pay or documents to send."""
+    if SubStatus.CUSTOMS_REQUIRING_INFORMATION in (event.sub_status, shipment.sub_status):
+        return True
+    return is_customs(event) and _has(event.description, CUSTOMS_ACTION_WORDS)
+
+
+def scanned(events: Iterable[Event]) -> list[Event]:
+    """Events that are physical scans, not the shipper's electronic label data."""
+    return [e for e in events if e.status != Status.INFO_RECEIVED]
+
+
+def countries(shipment: Shipment, events: tuple[Event, ...]) -> tuple[str | None, str | None]:
+    """Origin and destination (upper-case ISO codes): the shipment's own, else inferred from
+    the scans in `events` (oldest first)."""
+    origin = (shipment.origin_country or "").upper() or None
+    destination = (shipment.destination_country or "").upper() or None
+    scans = [e for e in scanned(events) if e.country]
+    if origin is None and scans:
+        origin = scans[0].country.upper()  # type: ignore[union-attr]
+    if destination is None:
+        # Customs and import scans happen in the country the parcel is going to.
+        for event in scans:
+            country = event.country.upper()  # type: ignore[union-attr]
+            if is_export_customs(event, origin):
+                continue
+            if country != origin and (is_customs(event) or _has(event.description, IMPORT_WORDS)):
+                destination = country
+                break
+    return origin, destination
+
+
+def current_leg(events: tuple[Event, ...], origin: str | None, destination: str | None) -> str:
+    """The leg the latest scans in `events` (oldest first) put the parcel on: "origin",
+    "international", "customs", "destination", or "domestic" when origin equals destination."""
+    if origin and destination and origin == destination:
+        return "domestic"
+    leg = "origin"
+    for event in scanned(events):
+        country = (event.country or "").upper() or None
+        if is_export_customs(event, origin):
+            continue  # export formalities: still in the origin country
+        if is_customs_release(event):
+            candidate = "destination"
+        elif is_customs(event):
+            # Customs can follow an arrival scan, so this may move the leg back from destination.
+            leg = "customs"
+            continue
+        elif (country and country == destination) or _has(event.description, IMPORT_WORDS):
+            candidate = "destination"
+        elif country and origin and country != origin:
+            candidate = "international"  # a transit country
+        elif _has(event.description, EXPORT_WORDS):
+            candidate = "international"
+        else:
+            candidate = leg
+        after_customs = leg == "customs" and candidate == "destination"
+        if after_customs or LEG_RANK[candidate] > LEG_RANK[leg]:
+            leg = candidate
+    return leg
