@@ -9,15 +9,17 @@ Reproduce:  make train && .venv/bin/python bench/startup.py [--runs 3]
 
 from __future__ import annotations
 
-import argparse
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
+# bench/numbers.py would shadow the standard library's `numbers`: put the repo root first.
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)
+
+import argparse  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
 
 from tests.support.stack import running_stack, say  # noqa: E402
 
