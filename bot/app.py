@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -52,6 +53,33 @@ def _routes(settings: Settings) -> list[BaseRoute]:
     return routes
 
 
+async def _start_telegram(telegram: Any) -> asyncio.Task[None] | None:
+    """Start Telegram; if the Bot API is unreachable, keep the gateway (web chat, API) up and
+    retry in the background instead of failing the whole process."""
+    from telegram.error import NetworkError
+
+    try:
+        await telegram.start()
+        return None
+    except NetworkError as exc:
+        log.error("Telegram Bot API unreachable at start-up (%s); retrying in the background", exc)
+
+    async def retry_forever() -> None:
+        delay = 5.0
+        while True:
+            await asyncio.sleep(delay)
+            await telegram.stop()
+            try:
+                await telegram.start()
+                log.info("Telegram channel started after retrying")
+                return
+            except NetworkError as exc:
+                log.warning("Telegram Bot API still unreachable (%s)", exc)
+                delay = min(delay * 2, 300.0)
+
+    return asyncio.create_task(retry_forever())
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """The gateway's ASGI app. Nothing connects until the lifespan starts."""
     settings = settings or Settings.from_env()
@@ -72,16 +100,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
             )
             app.state.services = services
             telegram = None
+            retry: asyncio.Task[None] | None = None
             if settings.telegram_token:
                 # Imported only when configured: PTB is not needed for the other channels.
                 from bot.channels.telegram import TelegramChannel
 
                 telegram = TelegramChannel(settings, services)
                 services.extras["telegram"] = telegram
-                await telegram.start()
+                retry = await _start_telegram(telegram)
             try:
                 yield
             finally:
+                if retry is not None:
+                    retry.cancel()
                 if telegram is not None:
                     await telegram.stop()
                 await engine.dispose()
