@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.conversations.rasa_client import RasaClient
 from bot.conversations.router import Router
 from bot.storage.db import make_engine, make_sessionmaker
+from bot.tracking.texts import text
 
 log = logging.getLogger(__name__)
 
@@ -127,13 +128,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     """Last line of defence: log the bug with context, answer politely, never a stack trace."""
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return JSONResponse(
-        {
-            "error": "Sorry, something went wrong on our side. Your message is saved; "
-            "please try again in a moment."
-        },
-        status_code=500,
-    )
+    return JSONResponse({"error": text("gateway.failure")}, status_code=500)
 
 
 def services_of(app: Starlette) -> Services:

@@ -85,7 +85,20 @@ class Supervisor:
         self._pumps: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
 
-    async def start(self) -> None:
+    def install_signal_handlers(self) -> None:
+        """Route Ctrl-C and SIGTERM to a clean stop; call before `start` so a signal during
+        start-up does not leave children behind."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self._stopping.set)
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stopping.is_set()
+
+    async def start(self) -> bool:
+        """Spawn every process and wait until all are healthy. Returns False when a stop was
+        requested meanwhile; raises StartupError when one cannot start."""
         started = time.monotonic()
         for spec in self.specs:
             process = await asyncio.create_subprocess_exec(
@@ -100,7 +113,19 @@ class Supervisor:
             self.children.append(child)
             self._pumps.append(asyncio.create_task(_pump(child)))
         async with httpx.AsyncClient() as http:
-            await asyncio.gather(*(self._wait_healthy(c, http, started) for c in self.children))
+            healthy = asyncio.ensure_future(
+                asyncio.gather(*(self._wait_healthy(c, http, started) for c in self.children))
+            )
+            stop = asyncio.create_task(self._stopping.wait())
+            await asyncio.wait([healthy, stop], return_when=asyncio.FIRST_COMPLETED)
+            stop.cancel()
+            if not healthy.done():
+                healthy.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await healthy
+                return False
+            healthy.result()  # re-raises StartupError
+        return True
 
     async def _wait_healthy(self, child: Child, http: httpx.AsyncClient, started: float) -> None:
         deadline = started + child.spec.startup_timeout
@@ -123,9 +148,6 @@ class Supervisor:
 
     async def wait(self) -> int:
         """Block until a stop signal (returns 0) or until a child dies (returns 1)."""
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, self._stopping.set)
         exits = [asyncio.create_task(c.process.wait()) for c in self.children]
         stop = asyncio.create_task(self._stopping.wait())
         done, _ = await asyncio.wait([stop, *exits], return_when=asyncio.FIRST_COMPLETED)

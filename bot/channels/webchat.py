@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 
 from bot.conversations.replies import Inbound
 from bot.tracking.texts import text
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_TEXT = 4000
 FAILURE = text("gateway.failure")
+FRAME_HELP = 'send JSON frames like {"type": "message", "text": "where is my parcel?"}'
 _SESSION_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
@@ -45,30 +46,36 @@ async def chat_socket(websocket: WebSocket) -> None:
     conversation_id = f"web:{session_id}"
     await websocket.send_json({"type": "session", "conversation_id": session_id})
     router = websocket.app.state.services.router
-    try:
-        while True:
-            raw = await websocket.receive_text()
-            text = _read_text(raw)
-            if text is None:
-                await websocket.send_json(
-                    {"type": "error", "error": 'send {"type": "message", "text": "..."}'}
-                )
-                continue
-            if len(text) > MAX_TEXT:
-                await websocket.send_json(
-                    {"type": "error", "error": f"message longer than {MAX_TEXT} characters"}
-                )
-                continue
-            await websocket.send_json({"type": "typing"})
+    while True:
+        frame = await websocket.receive()
+        if frame["type"] == "websocket.disconnect":
+            log.debug("web chat %s disconnected", conversation_id)
+            return
+        message = _read_text(frame.get("text") or "")
+        if message is None:
+            await websocket.send_json({"type": "error", "error": FRAME_HELP})
+            continue
+        if len(message) > MAX_TEXT:
+            await websocket.send_json(
+                {"type": "error", "error": f"message longer than {MAX_TEXT} characters"}
+            )
+            continue
+        await websocket.send_json({"type": "typing"})
+        try:
             replies = await router.handle(
                 Inbound(
-                    channel="web", conversation_id=conversation_id, text=text, sender_id=session_id
+                    channel="web",
+                    conversation_id=conversation_id,
+                    text=message,
+                    sender_id=session_id,
                 )
             )
-            for reply in replies:
-                await websocket.send_json({"type": "message", **reply.to_dict()})
-    except WebSocketDisconnect:
-        log.debug("web chat %s disconnected", conversation_id)
+        except Exception:  # logged with context; the buyer gets a polite answer, not a dead socket
+            log.exception("web chat message failed conversation=%s", conversation_id)
+            await websocket.send_json({"type": "message", "text": FAILURE, "buttons": []})
+            continue
+        for reply in replies:
+            await websocket.send_json({"type": "message", **reply.to_dict()})
 
 
 def _read_text(raw: str) -> str | None:

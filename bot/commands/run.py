@@ -169,12 +169,22 @@ async def _run(settings: Settings, model: Path) -> int:
     endpoints = write_endpoints(settings)
     token = settings.rasa_token or secrets.token_urlsafe(24)
     supervisor = Supervisor(build_specs(settings, model, endpoints, token), host=settings.host)
+    supervisor.install_signal_handlers()
     print(f"starting ParcelDesk with model {model.name} ...", flush=True)
     try:
-        await supervisor.start()
-    except StartupError:
+        if not await supervisor.start():
+            print("stopping ParcelDesk (interrupted during start-up) ...", flush=True)
+            return 0
+        _print_banner(settings, supervisor)
+        code = await supervisor.wait()
+        print("stopping ParcelDesk ...", flush=True)
+        return code
+    finally:
+        # Whatever happened (signal, crash, failed start), no child outlives this command.
         await supervisor.stop()
-        raise
+
+
+def _print_banner(settings: Settings, supervisor: Supervisor) -> None:
     base = f"http://{settings.host}:{settings.port}"
     timings = ", ".join(f"{c.spec.name} {c.healthy_after:.1f} s" for c in supervisor.children)
     print(
@@ -187,15 +197,15 @@ async def _run(settings: Settings, model: Path) -> int:
         "Press Ctrl-C to stop.\n",
         flush=True,
     )
-    code = await supervisor.wait()
-    print("stopping ParcelDesk ...", flush=True)
-    await supervisor.stop()
-    return code
 
 
 def main(args: argparse.Namespace) -> int:
     try:
         settings = Settings.from_env()
+    except ValueError as exc:  # a malformed PARCELDESK_* value
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
         _check_packages()
         _check_ports(settings)
         model = _pick_model(settings, args.model)
@@ -203,6 +213,3 @@ def main(args: argparse.Namespace) -> int:
     except StartupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except ValueError as exc:  # bad setting values
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
