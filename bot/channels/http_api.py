@@ -16,6 +16,8 @@ from bot.conversations.replies import Inbound
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 4000
+# 4000 characters of UTF-8 plus JSON escaping fit well inside this.
+MAX_BODY = 64 * 1024
 _CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 
 
@@ -28,8 +30,14 @@ async def post_message(request: Request) -> JSONResponse:
     conversation_id = request.path_params["conversation_id"]
     if not _CONVERSATION_ID.match(conversation_id):
         return _error(400, "conversation_id may use letters, digits and _.:@- (max 128)")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return _error(413, f"body is larger than {MAX_BODY} bytes")
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        return _error(413, f"body is larger than {MAX_BODY} bytes")
     try:
-        body = json.loads(await request.body() or b"null")
+        body = json.loads(raw or b"null")
     except ValueError:
         return _error(400, 'body must be JSON like {"text": "where is my parcel?"}')
     text = body.get("text") if isinstance(body, dict) else None

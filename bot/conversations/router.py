@@ -37,6 +37,7 @@ class Router:
         self._sessionmaker = sessionmaker
         self._rasa = rasa
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._waiting: defaultdict[str, int] = defaultdict(int)
         self._listeners: list[Listener] = []
 
     def subscribe(self, listener: Listener) -> None:
@@ -45,8 +46,18 @@ class Router:
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """Store the message, get the answer, store the answer. Messages of one conversation
         are processed one at a time, in arrival order."""
-        async with self._locks[inbound.conversation_id]:
-            return await self._handle_locked(inbound)
+        key = inbound.conversation_id
+        lock = self._locks[key]
+        self._waiting[key] += 1
+        try:
+            async with lock:
+                return await self._handle_locked(inbound)
+        finally:
+            # Forget idle conversations so the lock table does not grow forever.
+            self._waiting[key] -= 1
+            if self._waiting[key] == 0:
+                del self._waiting[key]
+                self._locks.pop(key, None)
 
     async def _handle_locked(self, inbound: Inbound) -> list[Reply]:
         async with self._sessionmaker() as session, session.begin():
