@@ -24,6 +24,7 @@ run: train
 	$(BIN)/parceldesk run
 
 test: train
+	./scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest -q
 
 check: $(STAMP)

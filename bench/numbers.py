@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.tracking.numbers import check_number, find_numbers, normalise  # noqa: E402
+from tests.support.conformance import couriers_dir  # noqa: E402
 
-DATA_DIR = ROOT.parent / "shared" / "conformance" / "tracking_number_data" / "couriers"
+DATA_DIR = couriers_dir()
 CORPUS = ROOT / "bench" / "corpus_chat.txt"
 COMMAND = ".venv/bin/python bench/numbers.py"
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
+from tests.support.requirements import missing
 from tests.support.stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -24,6 +26,9 @@ ARGS = [
 
 def test_a_buyer_chats_on_the_demo_page(stack: Stack) -> None:
     from playwright.sync_api import expect, sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        missing(f"Chromium not installed at {CHROMIUM} (make test installs it when it can)")
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)

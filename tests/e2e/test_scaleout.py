@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 from bot.config import to_sync_url
 from tests.support.ports import free_port
 from tests.support.postgres import fresh_database
+from tests.support.requirements import missing
 from tests.support.stack import ROOT, running_stack, say
 
 pytestmark = [pytest.mark.e2e, pytest.mark.scaleout]
@@ -33,7 +34,7 @@ def _redis_up() -> bool:
 
 def test_postgres_and_redis_back_a_stack_and_a_second_gateway_replica(tmp_path: Path) -> None:
     if not _redis_up():
-        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+        missing(f"Redis not reachable at {REDIS_URL}")
     with fresh_database() as gateway_db, fresh_database() as tracker_db:
         env = {
             "PARCELDESK_DATABASE_URL": gateway_db,

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
+from tests.support.requirements import missing
 
 ADMIN_URL = os.environ.get(
     "PARCELDESK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -31,7 +31,7 @@ def fresh_database() -> Iterator[str]:
             connect_timeout=3,
         )
     except psycopg2.OperationalError as exc:
-        pytest.skip(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}")
+        missing(f"PostgreSQL not reachable at {ADMIN_URL}: {exc}")
     conn.autocommit = True
     name = f"parceldesk_{uuid.uuid4().hex[:12]}"
     with conn.cursor() as cursor:

@@ -13,9 +13,10 @@ import pytest
 
 from bot.tracking.formats import FORMATS_BY_ID
 from bot.tracking.numbers import check_number, find_numbers, normalise
+from tests.support.conformance import couriers_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = REPO_ROOT.parent / "shared" / "conformance" / "tracking_number_data" / "couriers"
+DATA_DIR = couriers_dir()
 
 # The data set's format ids (or names where it has none) -> ours.
 FORMAT_IDS = {
@@ -82,7 +83,7 @@ INVALID = [r for r in ROWS if r[0] == "invalid"]
 VALID_NUMBERS = {normalise(r[3]): r[2] for r in VALID}
 
 pytestmark = pytest.mark.skipif(
-    not ROWS, reason=f"conformance data not found at {DATA_DIR} (../shared is not checked out)"
+    not ROWS, reason=f"conformance data not found at {DATA_DIR} (set PARCELDESK_CONFORMANCE_DIR)"
 )
 
 
