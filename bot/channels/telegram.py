@@ -1,9 +1,10 @@
 """Telegram channel (python-telegram-bot 22): commands, inline buttons, typing indicator,
 webhook or long polling.
 
-Every update is claimed by `update_id` in the gateway database before it is handled, so a
-webhook retry or a re-delivered poll is answered once. Updates of one chat run in arrival
-order (`ChatOrderedProcessor`); the router stores each message before Rasa sees it.
+Every update is claimed by `update_id` in the gateway database, so a webhook retry or a
+re-delivered poll is answered once. A message for the bot is claimed in the same transaction
+in which the router stores it: the claim and the stored message exist together or not at all.
+Updates of one chat run in arrival order (`ChatOrderedProcessor`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
     Message,
     Update,
@@ -28,12 +30,10 @@ from telegram.error import (
 )
 from telegram.ext import (
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
@@ -53,9 +53,10 @@ from bot.channels.telegram_updates import (
 from bot.channels.telegram_webhook import telegram_routes
 from bot.config import Settings
 from bot.conversations.replies import Inbound, Reply
-from bot.conversations.router import APOLOGY
+from bot.conversations.router import AlreadyHandled
 from bot.storage.models import Conversation
 from bot.storage.models import Message as StoredMessage
+from bot.tracking.texts import text as catalogue_text
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -102,7 +103,6 @@ class TelegramChannel:
         if self.webhook_mode:
             builder = builder.updater(None)
         application = builder.build()
-        application.add_handler(TypeHandler(Update, self._claim), group=-1)
         application.add_handler(CommandHandler("start", self._on_start))
         application.add_handler(CommandHandler("track", self._on_track))
         application.add_handler(CommandHandler("help", self._on_help))
@@ -179,12 +179,14 @@ class TelegramChannel:
         update = Update.de_json(data, application.bot)
         await application.update_queue.put(update)
 
-    async def _claim(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _claim_alone(self, update: Update) -> bool:
+        """Claim an update the channel answers by itself (nothing is stored for it). True for
+        the first delivery; False (and logged) for a repeat."""
         async with self._services.sessionmaker() as session, session.begin():
             first = await claim_update(update.update_id, session=session)
         if not first:
             log.info("telegram update %s already handled; skipping", update.update_id)
-            raise ApplicationHandlerStop
+        return first
 
     async def _on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._turn(update, commands.start_text(list(context.args or ())))
@@ -199,7 +201,10 @@ class TelegramChannel:
 
     async def _on_help(self, update: Update, _context: Any) -> None:
         assert update.effective_chat is not None
-        await self.deliver(update.effective_chat.id, [Reply(commands.HELP_TEXT)], update=update)
+        if await self._claim_alone(update):
+            await self.deliver(
+                update.effective_chat.id, [Reply(commands.help_text())], update=update
+            )
 
     async def _on_unknown_command(self, update: Update, _context: Any) -> None:
         message = update.effective_message
@@ -208,9 +213,9 @@ class TelegramChannel:
         addressed = message.chat.type == ChatType.PRIVATE or first_word.lower().endswith(
             f"@{(self.application.bot.username or '').lower()}"
         )
-        if addressed:
+        if addressed and await self._claim_alone(update):
             await self.deliver(
-                update.effective_chat.id, [Reply(commands.UNKNOWN_COMMAND_TEXT)], update=update
+                update.effective_chat.id, [Reply(commands.unknown_command_text())], update=update
             )
 
     async def _on_message(self, update: Update, _context: Any) -> None:
@@ -233,7 +238,8 @@ class TelegramChannel:
         chat_id = query.message.chat.id
         payload = await self._button_payload(chat_id, query.data or "")
         if payload is None:
-            await self.deliver(chat_id, [Reply(commands.EXPIRED_BUTTON_TEXT)])
+            if await self._claim_alone(update):
+                await self.deliver(chat_id, [Reply(commands.expired_button_text())])
             return
         await self._turn(update, payload)
 
@@ -270,10 +276,17 @@ class TelegramChannel:
             return
         user = update.effective_user
         conversation_id = conversation_id_for(chat.id)
-        if chat.type == ChatType.PRIVATE:
-            # A buyer who writes to us has (un)blocked nothing: they can be answered again.
-            async with self._services.sessionmaker() as session, session.begin():
+        private = chat.type == ChatType.PRIVATE
+
+        async def claim(session: AsyncSession) -> bool:
+            # Runs in the router's transaction that stores the message (see module docstring).
+            if not await claim_update(update.update_id, session=session):
+                return False
+            if private:
+                # A buyer who writes to us has unblocked the bot: they can be answered again.
                 await set_blocked(conversation_id, False, session=session)
+            return True
+
         inbound = Inbound(
             channel=CHANNEL,
             conversation_id=conversation_id,
@@ -289,8 +302,12 @@ class TelegramChannel:
                 }
             },
         )
-        async with self._typing(chat.id):
-            replies = await self._services.router.handle(inbound)
+        try:
+            async with self._typing(chat.id):
+                replies = await self._services.router.handle(inbound, claim=claim)
+        except AlreadyHandled:
+            log.info("telegram update %s already handled; skipping", update.update_id)
+            return
         await self.deliver(chat.id, replies, update=update)
 
     @contextlib.asynccontextmanager
@@ -316,12 +333,16 @@ class TelegramChannel:
                 await task
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log a failed update with context and tell the buyer, so nobody waits in silence."""
+        """Log a failed update with context and tell the buyer, so nobody waits in silence.
+        The message may not have been stored, so the buyer is asked to try again (the router's
+        own apology, which says the message was saved, is only sent by the router)."""
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("telegram update %s failed: %r", update_id, context.error, exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
             with contextlib.suppress(TelegramError):
-                await self.deliver(update.effective_chat.id, [Reply(APOLOGY)])
+                await self.deliver(
+                    update.effective_chat.id, [Reply(catalogue_text("gateway.failure"))]
+                )
 
     # ---- sending ---------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Telegram commands: what each one means to the Rasa bot, and the texts the channel says itself.
 
-This module is the one home of the Telegram-only sentences (help text, command descriptions).
+The sentences live in the texts catalogue (`telegram.*` keys in bot/tracking/texts/en.py), the
+one home of user-facing sentences; this module only picks them.
 """
 
 from __future__ import annotations
@@ -9,33 +10,31 @@ import re
 
 from telegram import BotCommand
 
-# (command, description shown in Telegram's command menu), in menu order.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("track", "Track a parcel: /track <tracking number>"),
-    ("subscribe", "Get a message when your parcel moves"),
-    ("unsubscribe", "Stop parcel updates"),
-    ("human", "Talk to a person"),
-    ("help", "What I can do"),
-    ("start", "Start again"),
-)
+from bot.tracking.texts import text
 
-HELP_TEXT = (
-    "I help you find your parcel.\n"
-    "\n"
-    "Send me your tracking number, or use these commands:\n"
-    "/track <number> - where is my parcel?\n"
-    "/subscribe - tell me when the parcel moves\n"
-    "/unsubscribe - stop these messages\n"
-    "/human - talk to a person\n"
-    "/help - this text\n"
-    "\n"
-    "You can also just write your question, for example: "
-    '"Why has my parcel not moved for a week?"'
-)
+# The commands of Telegram's command menu, in menu order; descriptions are `telegram.command.*`.
+COMMANDS: tuple[str, ...] = ("track", "subscribe", "unsubscribe", "human", "help", "start")
 
-CHOOSE_TEXT = "Please choose:"
-EXPIRED_BUTTON_TEXT = "This button is too old. Please type your question or tracking number."
-UNKNOWN_COMMAND_TEXT = "I do not know this command.\n\n" + HELP_TEXT
+
+def help_text() -> str:
+    """What `/help` answers."""
+    return text("telegram.help")
+
+
+def choose_text() -> str:
+    """The text sent with buttons when a reply has buttons but no words."""
+    return text("telegram.choose")
+
+
+def expired_button_text() -> str:
+    """The answer to a button whose payload can no longer be found."""
+    return text("telegram.expired_button")
+
+
+def unknown_command_text() -> str:
+    """The answer to a command the bot does not know: a note, then the help text."""
+    return f"{text('telegram.unknown_command')}\n\n{help_text()}"
+
 
 # Deep-link payloads may only use these characters (Bot API: up to 64 of A-Z a-z 0-9 _ -).
 _DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -43,7 +42,7 @@ _DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 def bot_commands() -> list[BotCommand]:
     """The command menu registered with setMyCommands."""
-    return [BotCommand(name, description) for name, description in COMMANDS]
+    return [BotCommand(name, text(f"telegram.command.{name}")) for name in COMMANDS]
 
 
 def start_text(args: list[str]) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import sessionmaker
 from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
-from bot.channels.telegram_commands import CHOOSE_TEXT
+from bot.channels.telegram_commands import choose_text
 from bot.channels.telegram_format import PARSE_MODE, escape, keyboard, split_text
 from bot.channels.telegram_updates import conversation_id_for, set_blocked
 from bot.conversations.replies import Reply
@@ -50,7 +50,7 @@ class Sender:
             markup = keyboard(reply.buttons)
             pieces = split_text(reply.text) if reply.text.strip() else []
             if not pieces and markup is not None:
-                pieces = [CHOOSE_TEXT]
+                pieces = [choose_text()]
             for index, piece in enumerate(pieces):
                 last = index == len(pieces) - 1
                 outcome = await self.send_message(

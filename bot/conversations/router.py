@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker
 
 from bot.conversations import transcript
@@ -29,6 +30,13 @@ EMPTY_TEXT = text("gateway.empty_message")
 # widget subscribe here.
 Listener = Callable[[str, str, Reply | str], Awaitable[None]]
 
+# A channel's "first delivery?" check, run in the transaction that stores the message.
+Claim = Callable[[AsyncSession], Awaitable[bool]]
+
+
+class AlreadyHandled(Exception):
+    """The channel's claim failed: this delivery was handled before; nothing was stored."""
+
 
 class Router:
     """Decides who answers a conversation and runs one message through it."""
@@ -43,15 +51,19 @@ class Router:
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
-    async def handle(self, inbound: Inbound) -> list[Reply]:
+    async def handle(self, inbound: Inbound, *, claim: Claim | None = None) -> list[Reply]:
         """Store the message, get the answer, store the answer. Messages of one conversation
-        are processed one at a time, in arrival order."""
+        are processed one at a time, in arrival order.
+
+        `claim` (optional) runs in the same transaction that stores the message, so a channel's
+        de-duplication record and the message commit together or not at all. When it returns
+        False nothing is stored and `AlreadyHandled` is raised."""
         key = inbound.conversation_id
         lock = self._locks[key]
         self._waiting[key] += 1
         try:
             async with lock:
-                return await self._handle_locked(inbound)
+                return await self._handle_locked(inbound, claim)
         finally:
             # Forget idle conversations so the lock table does not grow forever.
             self._waiting[key] -= 1
@@ -59,8 +71,10 @@ class Router:
                 del self._waiting[key]
                 self._locks.pop(key, None)
 
-    async def _handle_locked(self, inbound: Inbound) -> list[Reply]:
+    async def _handle_locked(self, inbound: Inbound, claim: Claim | None = None) -> list[Reply]:
         async with self._sessionmaker() as session, session.begin():
+            if claim is not None and not await claim(session):
+                raise AlreadyHandled(inbound.external_id)
             message = await transcript.record_inbound(
                 inbound.conversation_id,
                 inbound.channel,

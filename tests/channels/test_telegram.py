@@ -12,11 +12,12 @@ from sqlalchemy import select
 from starlette.applications import Starlette
 
 from bot.channels.telegram import TelegramChannel, telegram_routes
-from bot.channels.telegram_commands import HELP_TEXT
 from bot.channels.telegram_format import DIGEST_PREFIX, payload_digest
+from bot.conversations import transcript
 from bot.conversations.replies import Reply
 from bot.conversations.router import APOLOGY
 from bot.storage.models import Conversation, Message, ProcessedUpdate
+from bot.tracking.texts import text
 from tests.channels.conftest import Wiring
 from tests.channels.fake_bot_api import BOT_USERNAME, FakeBotApi
 
@@ -57,6 +58,43 @@ async def post_update(
 async def rows(wiring: Wiring, model: Any) -> list[Any]:
     async with wiring.services.sessionmaker() as session:
         return list((await session.execute(select(model))).scalars())
+
+
+FOLLOW_UP = "one more question"
+
+
+async def follow_up_answered(
+    fake_api: FakeBotApi,
+    client: httpx.AsyncClient | None = None,
+    *,
+    chat: int = CHAT,
+    mention: bool = False,
+) -> dict[str, Any]:
+    """Send a further, distinct message to `chat` and wait for its answer. Updates of one chat
+    are handled in arrival order, so anything sent before it (a duplicate, an ignored message)
+    has been fully handled once this returns: "nothing more was answered" is then a real check,
+    not a guess after a sleep. Uses the webhook when `client` is given, else polling."""
+    words = f"@{BOT_USERNAME} {FOLLOW_UP}" if mention else FOLLOW_UP
+    update = fake_api.message_update(chat, words, chat_type="group" if mention else "private")
+    if client is not None:
+        assert (await post_update(client, update, SECRET)).status_code == 200
+    else:
+        fake_api.queue_update(update)
+    await fake_api.until(lambda: f"echo: {FOLLOW_UP}" in fake_api.texts_to(chat))
+    return update
+
+
+async def until_true(check: Callable[[], Any], timeout: float = 30.0) -> None:
+    """Wait until the async `check()` is true."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+async def conversation_blocked(wiring: Wiring) -> bool:
+    conversations = await rows(wiring, Conversation)
+    return bool(conversations) and conversations[0].blocked is True
 
 
 # ---- polling --------------------------------------------------------------------------------
@@ -124,8 +162,8 @@ async def test_help_is_answered_by_the_channel_itself(
         await fake_api.until(lambda: len(fake_api.sent_to(CHAT)) == 2)
 
     help_text, unknown = fake_api.texts_to(CHAT)
-    assert help_text == HELP_TEXT
-    assert unknown.endswith(HELP_TEXT) and unknown != HELP_TEXT
+    assert help_text == text("telegram.help")
+    assert unknown == text("telegram.unknown_command") + "\n\n" + text("telegram.help")
     assert wiring.rasa.received == []
 
 
@@ -194,7 +232,7 @@ async def test_an_unknown_digest_gets_a_polite_note_instead_of_a_guess(
     async with running(wiring):
         fake_api.queue_update(fake_api.button_update(CHAT, DIGEST_PREFIX + "A" * 22))
         await fake_api.until(lambda: fake_api.sent_to(CHAT))
-    assert "too old" in fake_api.texts_to(CHAT)[0]
+    assert fake_api.texts_to(CHAT) == [text("telegram.expired_button")]
     assert wiring.rasa.received == []
     assert fake_api.calls_of("answerCallbackQuery")
 
@@ -214,12 +252,13 @@ async def test_a_long_reply_is_split_and_markup_characters_arrive_literally(
     ]
     async with running(wiring):
         fake_api.queue_update(fake_api.message_update(CHAT, "why"))
-        await fake_api.until(lambda: len(fake_api.sent_to(CHAT)) >= 3)
-        await asyncio.sleep(0.3)
+        await follow_up_answered(fake_api)
 
-    sent = fake_api.sent_to(CHAT)
-    assert "".join(fake_api.texts_to(CHAT)) == long_text
-    assert all(len(t) <= 4096 for t in fake_api.texts_to(CHAT))
+    # Everything before the follow-up's answer is the long reply.
+    sent, texts = fake_api.sent_to(CHAT)[:-1], fake_api.texts_to(CHAT)[:-1]
+    assert len(sent) >= 3
+    assert "".join(texts) == long_text
+    assert all(len(t) <= 4096 for t in texts)
     assert [("reply_markup" in p) for p in sent] == [False] * (len(sent) - 1) + [True]
 
 
@@ -249,15 +288,80 @@ async def test_a_webhook_update_delivered_twice_is_answered_once(
         first, second = await asyncio.gather(
             post_update(client, update, SECRET), post_update(client, update, SECRET)
         )
-        third = await post_update(client, update, SECRET)
         await fake_api.until(lambda: fake_api.sent_to(CHAT))
-        await asyncio.sleep(0.5)  # a second answer would have arrived by now
+        third = await post_update(client, update, SECRET)
+        follow_up = await follow_up_answered(fake_api, client)
 
     assert (first.status_code, second.status_code, third.status_code) == (200, 200, 200)
-    assert len(fake_api.sent_to(CHAT)) == 1
-    assert wiring.rasa.texts() == ["where is my parcel"]
+    assert fake_api.texts_to(CHAT) == ["echo: where is my parcel", f"echo: {FOLLOW_UP}"]
+    assert wiring.rasa.texts() == ["where is my parcel", FOLLOW_UP]
     inbound = [m for m in await rows(wiring, Message) if m.direction == "in"]
-    assert [m.external_id for m in inbound] == [str(update["update_id"])]
+    assert [m.external_id for m in inbound] == [
+        str(update["update_id"]),
+        str(follow_up["update_id"]),
+    ]
+
+
+async def test_a_command_the_channel_answers_itself_is_answered_once_when_delivered_twice(
+    fake_api: FakeBotApi, wiring_factory: Callable[..., Wiring]
+) -> None:
+    wiring = wiring_factory(
+        PARCELDESK_TELEGRAM_WEBHOOK_URL=WEBHOOK, PARCELDESK_TELEGRAM_SECRET=SECRET
+    )
+    update = fake_api.message_update(CHAT, "/help")
+    async with running(wiring), gateway(wiring) as client:
+        assert (await post_update(client, update, SECRET)).status_code == 200
+        assert (await post_update(client, update, SECRET)).status_code == 200
+        await follow_up_answered(fake_api, client)
+
+    assert fake_api.texts_to(CHAT) == [text("telegram.help"), f"echo: {FOLLOW_UP}"]
+
+
+async def test_a_redelivered_update_whose_message_was_never_stored_is_processed(
+    fake_api: FakeBotApi, wiring_factory: Callable[..., Wiring], monkeypatch: Any
+) -> None:
+    """The crash window: the update is claimed, then storing the message fails (as a crash
+    would) before the transaction commits. The claim must not survive without the message,
+    so Telegram's redelivery is processed instead of being skipped as a duplicate."""
+    wiring = wiring_factory(
+        PARCELDESK_TELEGRAM_WEBHOOK_URL=WEBHOOK, PARCELDESK_TELEGRAM_SECRET=SECRET
+    )
+    record_inbound = transcript.record_inbound
+    failures = []
+
+    async def crash_once(*args: Any, **kwargs: Any) -> Any:
+        if not failures:
+            failures.append(args)
+            raise RuntimeError("the gateway died while storing the message")
+        return await record_inbound(*args, **kwargs)
+
+    monkeypatch.setattr(transcript, "record_inbound", crash_once)
+    update = fake_api.message_update(CHAT, "where is my parcel")
+    async with running(wiring), gateway(wiring) as client:
+        assert (await post_update(client, update, SECRET)).status_code == 200
+        await fake_api.until(lambda: fake_api.sent_to(CHAT))
+        assert failures, "the first delivery must have reached the store step"
+        assert await rows(wiring, ProcessedUpdate) == [], "no claim without the message"
+        assert (await post_update(client, update, SECRET)).status_code == 200  # redelivery
+        await fake_api.until(lambda: len(fake_api.sent_to(CHAT)) == 2)
+        assert (await post_update(client, update, SECRET)).status_code == 200  # and once more
+        follow_up = await follow_up_answered(fake_api, client)
+
+    # Nothing was saved the first time, so the buyer is not told it was.
+    assert fake_api.texts_to(CHAT) == [
+        text("gateway.failure"),
+        "echo: where is my parcel",
+        f"echo: {FOLLOW_UP}",
+    ]
+    assert APOLOGY not in fake_api.texts_to(CHAT)
+    assert wiring.rasa.texts() == ["where is my parcel", FOLLOW_UP]
+    inbound = [m for m in await rows(wiring, Message) if m.direction == "in"]
+    assert [(m.text, m.external_id) for m in inbound] == [
+        ("where is my parcel", str(update["update_id"])),
+        (FOLLOW_UP, str(follow_up["update_id"])),
+    ]
+    claims = [c.update_id for c in await rows(wiring, ProcessedUpdate)]
+    assert claims.count(str(update["update_id"])) == 1
 
 
 async def test_the_update_record_survives_a_restart(
@@ -272,11 +376,14 @@ async def test_the_update_record_survives_a_restart(
     restarted = wiring_factory(**settings)
     async with running(restarted), gateway(restarted) as client:
         assert (await post_update(client, update, SECRET)).status_code == 200
-        await asyncio.sleep(0.5)
+        follow_up = await follow_up_answered(fake_api, client)
 
-    assert len(fake_api.sent_to(CHAT)) == 1
+    assert fake_api.texts_to(CHAT) == ["echo: hello", f"echo: {FOLLOW_UP}"]
     claims = await rows(restarted, ProcessedUpdate)
-    assert [(c.channel, c.update_id) for c in claims] == [("telegram", str(update["update_id"]))]
+    assert [(c.channel, c.update_id) for c in claims] == [
+        ("telegram", str(update["update_id"])),
+        ("telegram", str(follow_up["update_id"])),
+    ]
 
 
 async def test_a_wrong_or_missing_secret_is_rejected(
@@ -289,11 +396,12 @@ async def test_a_wrong_or_missing_secret_is_rejected(
         wrong = await post_update(client, fake_api.message_update(CHAT, "a"), "not-it")
         prefix = await post_update(client, fake_api.message_update(CHAT, "b"), SECRET[:-1])
         missing = await post_update(client, fake_api.message_update(CHAT, "c"), None)
-        await asyncio.sleep(0.3)
+        follow_up = await follow_up_answered(fake_api, client)
 
     assert (wrong.status_code, prefix.status_code, missing.status_code) == (403, 403, 403)
-    assert wiring.rasa.received == []
-    assert await rows(wiring, ProcessedUpdate) == []
+    assert wiring.rasa.texts() == [FOLLOW_UP]
+    claims = await rows(wiring, ProcessedUpdate)
+    assert [c.update_id for c in claims] == [str(follow_up["update_id"])]
 
 
 async def test_the_webhook_route_is_off_in_polling_mode(
@@ -384,8 +492,7 @@ async def test_writing_again_after_a_block_makes_the_buyer_reachable(
     async with running(wiring) as channel:
         fake_api.queue_update(fake_api.message_update(CHAT, "hello"))
         await fake_api.until(lambda: fake_api.calls_of("sendMessage"))
-        await asyncio.sleep(0.2)
-        assert (await rows(wiring, Conversation))[0].blocked is True
+        await until_true(lambda: conversation_blocked(wiring))
         fake_api.blocked_chats.clear()
         fake_api.queue_update(fake_api.message_update(CHAT, "hello again"))
         await fake_api.until(lambda: fake_api.sent_to(CHAT))
@@ -428,12 +535,12 @@ async def test_in_a_group_only_mentions_and_replies_to_the_bot_are_answered(
             fake_api.message_update(group, "@someone_else hi there", chat_type="group"),
         ):
             fake_api.queue_update(update)
-        await fake_api.until(lambda: len(fake_api.sent_to(group)) == 2)
-        await asyncio.sleep(0.3)
+        await follow_up_answered(fake_api, chat=group, mention=True)
 
     assert wiring.rasa.received == [
         ("telegram:-100777", "where is RR123456785CN"),
         ("telegram:-100777", "RR123456785CN"),
+        ("telegram:-100777", FOLLOW_UP),
     ]
     quoted = [p.get("reply_parameters", {}).get("message_id") for p in fake_api.sent_to(group)]
     assert all(quoted), "answers in a group quote the message they answer"

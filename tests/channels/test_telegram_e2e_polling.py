@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.tracking.texts import text
 from tests.channels.fake_bot_api import TOKEN, FakeBotApi, running_fake_bot_api
 from tests.support.stack import Stack, running_stack
 
@@ -57,4 +58,4 @@ def test_polling_keeps_the_order_of_one_chats_messages(
     first, second, third = api.texts_to(chat)[:3]
     assert "RR123456785CN" in first
     assert "1Z5R89390357567127" in second
-    assert third.startswith("I help you find your parcel")
+    assert third == text("telegram.help")

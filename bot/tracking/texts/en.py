@@ -294,6 +294,33 @@ MESSAGES: dict[str, str] = {
         "Please type your question or your tracking number, and I will look it up."
     ),
     "gateway.failure": "Sorry, something went wrong on our side. Please try again in a moment.",
+    # The Telegram channel's own answers and its command menu (bot/channels/telegram*.py).
+    # Say only what the product does: /human records a request for our team, /subscribe saves
+    # the last tracked parcel for updates in this chat.
+    "telegram.help": (
+        "I help you find your parcel.\n"
+        "\n"
+        "Send me your tracking number, or use these commands:\n"
+        "/track <number> - where is my parcel?\n"
+        "/subscribe - save the parcel you tracked last for updates in this chat\n"
+        "/unsubscribe - stop these updates\n"
+        "/human - ask for a person: I record your request for our team\n"
+        "/help - this text\n"
+        "\n"
+        "You can also just write your question, for example: "
+        '"Why has my parcel not moved for a week?"'
+    ),
+    "telegram.choose": "Please choose:",
+    "telegram.expired_button": (
+        "This button is too old. Please type your question or tracking number."
+    ),
+    "telegram.unknown_command": "I do not know this command.",
+    "telegram.command.track": "Track a parcel: /track <tracking number>",
+    "telegram.command.subscribe": "Save your last tracked parcel for updates",
+    "telegram.command.unsubscribe": "Stop parcel updates",
+    "telegram.command.human": "Ask for a person from our team",
+    "telegram.command.help": "What I can do",
+    "telegram.command.start": "Start again",
 }
 
 COUNTRIES: dict[str, str] = {
