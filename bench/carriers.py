@@ -1,6 +1,6 @@
 """Fan-out latency and cache-hit latency of the tracking service.
 
-Three local replay servers stand in for the providers, with 100 ms (DHL: one request of
+One local replay server stands in for the three providers, with 100 ms (DHL: one request of
 100 ms), 200 ms (AfterShip: create + get, 100 ms each) and 300 ms (17TRACK: register +
 gettrackinfo, 150 ms each). The real clients talk HTTP to them. The merged answer should take
 about as long as the slowest provider (ratio <= 1.15), not the sum; a cache hit < 5 ms.
@@ -10,117 +10,59 @@ Reproduce: .venv/bin/python bench/carriers.py [--rounds 8]
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-import httpx
-
+# bench/numbers.py would shadow the standard library's `numbers`: put the repo root first.
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)
 
-from bot.carriers.aftership import AfterShipProvider  # noqa: E402
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Awaitable, Callable  # noqa: E402
+
+import httpx  # noqa: E402
+
 from bot.carriers.cache import DbShipmentStore, MemoryShipmentStore  # noqa: E402
-from bot.carriers.dhl import DhlProvider  # noqa: E402
 from bot.carriers.service import TrackingService  # noqa: E402
-from bot.carriers.track17 import Track17Provider  # noqa: E402
 from bot.storage.db import make_engine, make_sessionmaker  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
-from tests.carriers.documented import (  # noqa: E402
-    as_checkpoint,
-    as_list,
-    as_ok,
-    as_tracking,
-    dhl_event,
-    dhl_shipments,
-    t17_envelope,
-    t17_event,
-    t17_item,
-    t17_register_ok,
+from tests.carriers.documented import as_checkpoint, dhl_event, t17_event  # noqa: E402
+from tests.carriers.fakes import ReplayServer, replay_server  # noqa: E402
+from tests.carriers.scripts import (  # noqa: E402
+    all_clients,
+    answer_aftership,
+    answer_dhl,
+    answer_track17,
 )
-from tests.carriers.fakes import ReplayServer, Reply, replay_server  # noqa: E402
 
 NUMBER = "1234567890"
 
 
 def script(server: ReplayServer) -> None:
+    """Each provider reports the same scan, each call delayed as the module docstring says."""
     stamp = "2024-05-05T22:10:00+02:00"
-    server.on(
-        "GET",
-        "/dhl/track/shipments",
-        Reply(
-            delay=0.100,
-            json=dhl_shipments(
-                NUMBER,
-                "transit",
-                [dhl_event(stamp, "transit", "Arrived at Sort Facility", "LEIPZIG", "DE")],
-            ),
-        ),
+    scan = "Arrived at Sort Facility"
+    answer_dhl(server, NUMBER, [dhl_event(stamp, "transit", scan, "LEIPZIG", "DE")], delay=0.100)
+    answer_aftership(
+        server,
+        NUMBER,
+        [as_checkpoint(stamp, scan, "InTransit", "InTransit_003")],
+        subtag="InTransit_003",
+        delay=0.100,
     )
-    server.on(
-        "POST",
-        "/as/trackings",
-        Reply(
-            delay=0.100,
-            status=201,
-            json=as_ok(as_tracking(NUMBER, "Pending", "Pending_001", []), code=201),
-        ),
-    )
-    server.on(
-        "GET",
-        "/as/trackings",
-        Reply(
-            delay=0.100,
-            json=as_list(
-                [
-                    as_tracking(
-                        NUMBER,
-                        "InTransit",
-                        "InTransit_003",
-                        [
-                            as_checkpoint(
-                                stamp, "Arrived at Sort Facility", "InTransit", "InTransit_003"
-                            )
-                        ],
-                    )
-                ]
-            ),
-        ),
-    )
-    server.on("POST", "/17/register", Reply(delay=0.150, json=t17_register_ok(NUMBER, 100001)))
-    server.on(
-        "POST",
-        "/17/gettrackinfo",
-        Reply(
-            delay=0.150,
-            json=t17_envelope(
-                [
-                    t17_item(
-                        NUMBER,
-                        "InTransit",
-                        "InTransit_Arrival",
-                        [
-                            t17_event(
-                                stamp,
-                                "Arrived at Sort Facility",
-                                "InTransit_Arrival",
-                                "Leipzig",
-                                "DE",
-                            )
-                        ],
-                        carrier=100001,
-                    )
-                ]
-            ),
-        ),
+    answer_track17(
+        server,
+        NUMBER,
+        [t17_event(stamp, scan, "InTransit_Arrival", "Leipzig", "DE")],
+        delay=0.150,
     )
 
 
-async def timed(call) -> float:  # type: ignore[no-untyped-def]
+async def timed(call: Callable[[], Awaitable[object]]) -> float:
     started = time.perf_counter()
     await call()
     return time.perf_counter() - started
@@ -130,11 +72,7 @@ async def run(rounds: int) -> int:
     with replay_server() as server:
         script(server)
         async with httpx.AsyncClient(timeout=5.0) as http:
-            providers = [
-                Track17Provider(http, api_key="k", base_url=server.url + "/17"),
-                AfterShipProvider(http, api_key="k", base_url=server.url + "/as"),
-                DhlProvider(http, api_key="k", base_url=server.url + "/dhl/track"),
-            ]
+            providers = all_clients(server, http)
             alone: dict[str, list[float]] = {p.name: [] for p in providers}
             merged: list[float] = []
             service = TrackingService(providers, store=MemoryShipmentStore())

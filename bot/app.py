@@ -41,16 +41,14 @@ class Services:
 
 def _routes(settings: Settings) -> list[BaseRoute]:
     from bot.channels import http_api, webchat
+    from bot.channels.carrier_webhooks import carrier_webhook_routes
 
     routes: list[BaseRoute] = [*http_api.routes(), *webchat.routes()]
     if settings.telegram_token:
         from bot.channels.telegram import telegram_routes
 
         routes.extend(telegram_routes())
-    with contextlib.suppress(ImportError):
-        from bot.channels.carrier_webhooks import carrier_webhook_routes
-
-        routes.extend(carrier_webhook_routes(settings, None))
+    routes.extend(carrier_webhook_routes(settings))
     return routes
 
 

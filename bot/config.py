@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.tracking.thresholds import Thresholds
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -67,7 +69,8 @@ class Settings:
     telegram_api_url: str = ""
     telegram_webhook_url: str = ""
     telegram_secret: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    # How long each leg of a journey may stay silent (PARCELDESK_WAIT_*), for `diagnose()`.
+    thresholds: Thresholds = field(default_factory=Thresholds)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -114,6 +117,7 @@ class Settings:
             telegram_api_url=env.get("PARCELDESK_TELEGRAM_API_URL", ""),
             telegram_webhook_url=env.get("PARCELDESK_TELEGRAM_WEBHOOK_URL", ""),
             telegram_secret=env.get("PARCELDESK_TELEGRAM_SECRET", ""),
+            thresholds=Thresholds.from_mapping(env),
         )
 
     @property

@@ -11,12 +11,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-import httpx
-
 from bot.carriers.base import CarrierError
-from bot.carriers.http import malformed, request_json
+from bot.carriers.http import HttpProvider, malformed
 from bot.carriers.normalize import country_code, courier_slug, normalize_number, parse_time
-from bot.carriers.ratelimit import RateLimiter
 from bot.tracking.model import Event, Shipment, Source, Status, SubStatus
 
 NAME = "aftership"
@@ -115,23 +112,12 @@ def _meta_code(payload: Any) -> int | None:
     return None
 
 
-class AfterShipProvider:
+class AfterShipProvider(HttpProvider):
     """AfterShip aggregator client; asks about any number (AfterShip detects the courier)."""
 
     name = NAME
-
-    def __init__(
-        self,
-        client: httpx.AsyncClient,
-        *,
-        api_key: str,
-        base_url: str = "https://api.aftership.com/tracking/2024-07",
-        limiter: RateLimiter | None = None,
-    ) -> None:
-        self._client = client
-        self._api_key = api_key
-        self._base = base_url.rstrip("/")
-        self._limiter = limiter or RateLimiter(RATE_PER_SECOND)
+    default_base_url = "https://api.aftership.com/tracking/2024-07"
+    rate_per_second = RATE_PER_SECOND
 
     def supports(self, number: str, courier: str | None) -> bool:
         return True
@@ -146,13 +132,10 @@ class AfterShipProvider:
         body: dict[str, Any] = {"tracking_number": number}
         if slug:
             body["slug"] = slug.replace("_", "-")
-        status, payload = await request_json(
-            self._client,
+        status, payload = await self._request(
             "POST",
-            f"{self._base}/trackings",
-            provider=NAME,
+            "trackings",
             headers=self._headers(),
-            limiter=self._limiter,
             json_body=body,
             accept=(400, 404, 422),
         )
@@ -170,13 +153,10 @@ class AfterShipProvider:
         params = {"tracking_numbers": number}
         if "slug" in body:
             params["slug"] = body["slug"]
-        _, payload = await request_json(
-            self._client,
+        _, payload = await self._request(
             "GET",
-            f"{self._base}/trackings",
-            provider=NAME,
+            "trackings",
             headers=self._headers(),
-            limiter=self._limiter,
             params=params,
         )
         try:

@@ -12,11 +12,8 @@ from datetime import datetime, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
-
-from bot.carriers.http import malformed, request_json
+from bot.carriers.http import HttpProvider, malformed
 from bot.carriers.normalize import country_code, courier_slug, normalize_number, parse_time
-from bot.carriers.ratelimit import RateLimiter
 from bot.tracking.model import Event, Shipment, Source, Status, SubStatus
 
 NAME = "dhl"
@@ -118,23 +115,12 @@ def parse_shipment(raw: dict[str, Any], *, now: datetime | None = None) -> Shipm
     )
 
 
-class DhlProvider:
+class DhlProvider(HttpProvider):
     """DHL's own tracking API; asked only about DHL numbers."""
 
     name = NAME
-
-    def __init__(
-        self,
-        client: httpx.AsyncClient,
-        *,
-        api_key: str,
-        base_url: str = "https://api-eu.dhl.com/track",
-        limiter: RateLimiter | None = None,
-    ) -> None:
-        self._client = client
-        self._api_key = api_key
-        self._base = base_url.rstrip("/")
-        self._limiter = limiter or RateLimiter(RATE_PER_SECOND)
+    default_base_url = "https://api-eu.dhl.com/track"
+    rate_per_second = RATE_PER_SECOND
 
     def supports(self, number: str, courier: str | None) -> bool:
         slug = courier_slug(courier)
@@ -145,13 +131,10 @@ class DhlProvider:
     async def track(self, number: str, *, courier: str | None = None) -> Shipment:
         number = normalize_number(number)
         now = datetime.now(timezone.utc)
-        status, payload = await request_json(
-            self._client,
+        status, payload = await self._request(
             "GET",
-            f"{self._base}/shipments",
-            provider=NAME,
+            "shipments",
             headers={"DHL-API-Key": self._api_key, "Accept": "application/json"},
-            limiter=self._limiter,
             params={"trackingNumber": number},
             accept=(404,),
         )

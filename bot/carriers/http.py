@@ -107,3 +107,51 @@ async def request_json(
 def malformed(provider: str, exc: Exception) -> CarrierError:
     """The error for a JSON body whose shape is not the documented one (worth a retry)."""
     return CarrierError(f"unexpected response shape: {exc!r}", provider=provider)
+
+
+class HttpProvider:
+    """What every HTTP provider client shares: the injected client, its API key, its base URL
+    and a rate limiter at the provider's documented rate (shared by all its requests).
+
+    Subclasses set `name`, `default_base_url` and `rate_per_second`.
+    """
+
+    name: str
+    default_base_url: str
+    rate_per_second: float
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        api_key: str,
+        base_url: str | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self._client = client
+        self._api_key = api_key
+        self._base = (base_url or self.default_base_url).rstrip("/")
+        self._limiter = limiter or RateLimiter(self.rate_per_second)
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        headers: Mapping[str, str],
+        json_body: Any = None,
+        params: Mapping[str, str] | None = None,
+        accept: Collection[int] = (),
+    ) -> tuple[int, Any]:
+        """`request_json` for `{base_url}/{path}`, under this provider's name and rate limit."""
+        return await request_json(
+            self._client,
+            method,
+            f"{self._base}/{path}",
+            provider=self.name,
+            headers=headers,
+            limiter=self._limiter,
+            json_body=json_body,
+            params=params,
+            accept=accept,
+        )

@@ -12,12 +12,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-import httpx
-
 from bot.carriers.base import CarrierError
-from bot.carriers.http import malformed, request_json
+from bot.carriers.http import HttpProvider, malformed
 from bot.carriers.normalize import country_code, courier_slug, normalize_number, parse_time
-from bot.carriers.ratelimit import RateLimiter
 from bot.tracking.model import Event, Shipment, Source, Status, SubStatus
 
 NAME = "17track"
@@ -163,23 +160,12 @@ def not_found(number: str, *, now: datetime | None = None) -> Shipment:
     )
 
 
-class Track17Provider:
+class Track17Provider(HttpProvider):
     """17TRACK aggregator client; asks about any number (17TRACK detects the carrier)."""
 
     name = NAME
-
-    def __init__(
-        self,
-        client: httpx.AsyncClient,
-        *,
-        api_key: str,
-        base_url: str = "https://api.17track.net/track/v2.2",
-        limiter: RateLimiter | None = None,
-    ) -> None:
-        self._client = client
-        self._api_key = api_key
-        self._base = base_url.rstrip("/")
-        self._limiter = limiter or RateLimiter(RATE_PER_SECOND)
+    default_base_url = "https://api.17track.net/track/v2.2"
+    rate_per_second = RATE_PER_SECOND
 
     def supports(self, number: str, courier: str | None) -> bool:
         return True
@@ -206,13 +192,10 @@ class Track17Provider:
         return {"17token": self._api_key, "Content-Type": "application/json"}
 
     async def _post(self, path: str, body: Sequence[dict[str, Any]]) -> dict[str, Any]:
-        _, payload = await request_json(
-            self._client,
+        _, payload = await self._request(
             "POST",
-            f"{self._base}/{path}",
-            provider=NAME,
+            path,
             headers=self._headers(),
-            limiter=self._limiter,
             json_body=list(body),
         )
         if not isinstance(payload, dict):

@@ -1,5 +1,8 @@
 """Carrier push endpoints: 17TRACK and AfterShip tell us about changes; we update the cache.
 
+Updates are merged into the gateway's `shipments` table, through the session factory the
+gateway's lifespan puts in `request.app.state.services.sessionmaker`.
+
 Each request is authenticated by its signature before anything is read from it:
 17TRACK's `sign` header is sha256(body + "/" + key) in hex; AfterShip's `aftership-hmac-sha256`
 is base64(HMAC-SHA256(webhook secret, body)). A missing or wrong signature gets 401.
@@ -20,7 +23,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.carriers.aftership import parse_tracking
-from bot.carriers.cache import DbShipmentStore, MemoryShipmentStore, ShipmentStore
+from bot.carriers.cache import DbShipmentStore, ShipmentStore
 from bot.carriers.service import TrackingService
 from bot.carriers.track17 import parse_track_info
 from bot.config import Settings
@@ -47,6 +50,11 @@ def _matches(given: str | None, expected: str) -> bool:
 Parser = Callable[[dict[str, Any]], Shipment | None]
 
 
+def _gateway_store(request: Request) -> ShipmentStore:
+    # Looked up per request: the lifespan opens the database after the routes are built.
+    return DbShipmentStore(request.app.state.services.sessionmaker)
+
+
 def _endpoint(
     *,
     name: str,
@@ -54,7 +62,6 @@ def _endpoint(
     header: str,
     sign: Callable[[bytes, str], str],
     parse: Parser,
-    service: TrackingService,
 ) -> Callable[[Request], Awaitable[JSONResponse]]:
     async def receive(request: Request) -> JSONResponse:
         body = await request.body()
@@ -71,6 +78,7 @@ def _endpoint(
             return JSONResponse({"error": "unreadable body"}, status_code=400)
         if update is None:
             return JSONResponse({"ok": True, "updated": None})
+        service = TrackingService([], store=_gateway_store(request))
         merged = await service.apply_update(update)
         return JSONResponse({"ok": True, "updated": merged.number, "status": merged.status.value})
 
@@ -89,12 +97,9 @@ def _aftership_update(payload: dict[str, Any]) -> Shipment | None:
     return parse_tracking(payload["msg"])
 
 
-def carrier_webhook_routes(settings: Settings, sessionmaker: Any) -> list[Route]:
-    """`POST /webhooks/17track` and `POST /webhooks/aftership`, writing to the shipments cache."""
-    store: ShipmentStore = (
-        DbShipmentStore(sessionmaker) if sessionmaker is not None else MemoryShipmentStore()
-    )
-    service = TrackingService([], store=store)
+def carrier_webhook_routes(settings: Settings) -> list[Route]:
+    """`POST /webhooks/17track` and `POST /webhooks/aftership`, writing each verified update to
+    the gateway's shipments table (`app.state.services.sessionmaker`, set by the lifespan)."""
     return [
         Route(
             "/webhooks/17track",
@@ -104,7 +109,6 @@ def carrier_webhook_routes(settings: Settings, sessionmaker: Any) -> list[Route]
                 header="sign",
                 sign=track17_signature,
                 parse=_track17_update,
-                service=service,
             ),
             methods=["POST"],
         ),
@@ -116,7 +120,6 @@ def carrier_webhook_routes(settings: Settings, sessionmaker: Any) -> list[Route]
                 header="aftership-hmac-sha256",
                 sign=aftership_signature,
                 parse=_aftership_update,
-                service=service,
             ),
             methods=["POST"],
         ),

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from bot.config import Settings
 from bot.tracking.explain import diagnose, reason_title, render_reply
 from bot.tracking.model import Shipment
 from bot.tracking.numbers import check_number
-from bot.tracking.thresholds import Thresholds
 
 JSON_KEYS = ("reason", "summary", "next_step", "check_again_after", "escalate", "evidence")
 
@@ -61,7 +60,7 @@ def main(args: argparse.Namespace) -> int:
     try:
         shipment = load_shipment(json.loads(raw))
         now = parse_now(args.now)
-        thresholds = Thresholds.from_mapping(os.environ)
+        thresholds = Settings.from_env().thresholds
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         print(f"parceldesk explain: {exc}", file=sys.stderr)
         return 2

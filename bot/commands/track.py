@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import json
 from datetime import datetime, timezone
 from typing import Any
@@ -13,7 +12,10 @@ import httpx
 
 from bot.carriers.service import build_tracking_service
 from bot.config import Settings
+from bot.tracking.explain import diagnose
 from bot.tracking.model import Shipment
+from bot.tracking.numbers import check_number
+from bot.tracking.thresholds import Thresholds
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -29,23 +31,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _diagnosis(shipment: Shipment, now: datetime) -> dict[str, Any] | None:
-    """The explanation of the shipment, when the explanations module is available."""
-    try:
-        explain = importlib.import_module("bot.tracking.explain")
-        numbers = importlib.import_module("bot.tracking.numbers")
-    except ImportError:
-        return None
-    check = numbers.check_number(shipment.number)
-    return explain.diagnose(shipment, now, number_check=check).to_dict()
-
-
-def to_json(shipment: Shipment, now: datetime) -> dict[str, Any]:
-    """The shipment as JSON-ready data (ISO 8601 times), plus `diagnosis` when available."""
+def to_json(shipment: Shipment, now: datetime, thresholds: Thresholds) -> dict[str, Any]:
+    """The shipment as JSON-ready data (ISO 8601 times), plus its `diagnosis` as of `now`."""
     data = shipment.to_dict()
-    diagnosis = _diagnosis(shipment, now)
-    if diagnosis is not None:
-        data["diagnosis"] = diagnosis
+    check = check_number(shipment.number)
+    data["diagnosis"] = diagnose(shipment, now, number_check=check, thresholds=thresholds).to_dict()
     return data
 
 
@@ -104,7 +94,7 @@ def main(args: argparse.Namespace) -> int:
     shipment = asyncio.run(_track(settings, args))
     if args.json:
         now = datetime.now(timezone.utc)
-        print(json.dumps(to_json(shipment, now), ensure_ascii=False, indent=2))
+        print(json.dumps(to_json(shipment, now, settings.thresholds), ensure_ascii=False, indent=2))
     else:
         print(to_text(shipment))
     return 1 if shipment.status.value == "not_found" and not shipment.events else 0

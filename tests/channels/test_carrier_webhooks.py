@@ -5,25 +5,29 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 from starlette.applications import Starlette
 
+from bot.app import create_app
 from bot.carriers.cache import DbShipmentStore
 from bot.channels.carrier_webhooks import (
     aftership_signature,
     carrier_webhook_routes,
     track17_signature,
 )
-from bot.config import Settings
+from bot.config import Settings, to_sync_url
 from bot.storage.db import make_engine, make_sessionmaker
 from bot.storage.migrate import upgrade
 from bot.storage.models import ShipmentCache
-from bot.tracking.model import Status, SubStatus
+from bot.tracking.model import Shipment, Status, SubStatus
 from tests.carriers.documented import as_checkpoint, as_tracking, t17_event, t17_item
+from tests.support.ports import free_port
+from tests.support.servers import serve
 
 NUMBER = "RR123456789CN"
 KEY = "17-webhook-key"
@@ -39,12 +43,19 @@ async def sessionmaker(tmp_path: Path) -> AsyncIterator[Any]:
     await engine.dispose()
 
 
+def webhook_app(settings: Settings, sessionmaker: Any) -> Starlette:
+    """The webhook routes alone, with the one service they use from the gateway's lifespan."""
+    app = Starlette(routes=carrier_webhook_routes(settings))
+    app.state.services = SimpleNamespace(sessionmaker=sessionmaker)
+    return app
+
+
 @pytest.fixture
 async def client(sessionmaker: Any) -> AsyncIterator[httpx.AsyncClient]:
     settings = Settings.from_env(
         {"PARCELDESK_17TRACK_WEBHOOK_KEY": KEY, "PARCELDESK_AFTERSHIP_WEBHOOK_SECRET": SECRET}
     )
-    app = Starlette(routes=carrier_webhook_routes(settings, sessionmaker))
+    app = webhook_app(settings, sessionmaker)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
         yield http
@@ -186,7 +197,7 @@ async def test_a_tampered_body_fails_the_signature(client, sessionmaker) -> None
 
 
 async def test_webhooks_are_refused_when_no_key_is_configured(sessionmaker) -> None:
-    app = Starlette(routes=carrier_webhook_routes(Settings.from_env({}), sessionmaker))
+    app = webhook_app(Settings.from_env({}), sessionmaker)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://g"
     ) as http:
@@ -208,3 +219,62 @@ async def test_other_events_are_acknowledged_without_changes(client, sessionmake
 
     assert response.status_code == 200
     assert await rows(sessionmaker) == 0
+
+
+def stored_shipments(database: str) -> dict[str, Shipment]:
+    engine = create_engine(to_sync_url(database))
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(select(ShipmentCache.number, ShipmentCache.data)).all()
+    finally:
+        engine.dispose()
+    return {number: Shipment.from_dict(data) for number, data in found}
+
+
+def as_dicts(shipments: dict[str, Shipment]) -> dict[str, dict[str, Any]]:
+    return {number: shipment.to_dict() for number, shipment in shipments.items()}
+
+
+def test_the_gateway_stores_a_signed_17track_push_and_refuses_a_wrongly_signed_one(
+    tmp_path: Path,
+) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"
+    upgrade(database)
+    settings = Settings.from_env(
+        {
+            "PARCELDESK_VAR_DIR": str(tmp_path),
+            "PARCELDESK_DATABASE_URL": database,
+            "PARCELDESK_RASA_PORT": str(free_port()),
+            "PARCELDESK_ACTIONS_PORT": str(free_port()),
+            "PARCELDESK_17TRACK_WEBHOOK_KEY": KEY,
+        }
+    )
+    signed = track17_push()
+    forged = json.dumps(
+        {"event": "TRACKING_UPDATED", "data": t17_item(NUMBER, "Delivered", "Delivered_Other", [])}
+    ).encode()
+
+    with serve(create_app(settings)) as url:
+        accepted = httpx.post(
+            f"{url}/webhooks/17track",
+            content=signed,
+            headers={"sign": track17_signature(signed, KEY)},
+            timeout=10,
+        )
+        after_signed = stored_shipments(database)
+        refused = httpx.post(
+            f"{url}/webhooks/17track",
+            content=forged,
+            headers={"sign": track17_signature(forged, "not-our-key")},
+            timeout=10,
+        )
+        after_forged = stored_shipments(database)
+
+    assert accepted.status_code == 200 and accepted.json()["updated"] == NUMBER
+    assert list(after_signed) == [NUMBER]
+    stored = after_signed[NUMBER]
+    assert (stored.status, stored.sub_status) == (Status.IN_TRANSIT, SubStatus.CUSTOMS_PROCESSING)
+    assert [s.provider for s in stored.sources] == ["17track"]
+    assert refused.status_code == 401
+    # The forged push claimed delivery of the same parcel: nothing of it was stored.
+    assert as_dicts(after_forged) == as_dicts(after_signed)

@@ -64,3 +64,22 @@ def test_an_unknown_number_exits_1(dhl, capsys) -> None:
 
     assert main(["track", "--no-cache", NUMBER]) == 1
     assert "not found" in capsys.readouterr().out
+
+
+def test_wait_settings_change_the_diagnosis_in_the_json(dhl, capsys, monkeypatch) -> None:
+    # A last scan from May 2024 is long past the default 30 days: "stalled".
+    events = [
+        dhl_event(
+            "2024-05-05T22:10:00+02:00", "transit", "Arrived at Sort Facility", "LEIPZIG", "DE"
+        )
+    ]
+    dhl.on("GET", "/track/shipments", Reply(json=dhl_shipments(NUMBER, "transit", events)))
+    main(["track", "--json", "--no-cache", NUMBER])
+    default = json.loads(capsys.readouterr().out)["diagnosis"]
+
+    monkeypatch.setenv("PARCELDESK_WAIT_STALLED_DAYS", "100000")
+    main(["track", "--json", "--no-cache", NUMBER])
+    patient = json.loads(capsys.readouterr().out)["diagnosis"]
+
+    assert default["reason"] == "stalled"
+    assert patient["reason"] != "stalled"
