@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -17,7 +18,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute
 
+from bot.carriers.service import build_tracking_service
+from bot.channels import webchat
 from bot.config import Settings
+from bot.conversations.notifier import Notifier, NotifierTiming
+from bot.conversations.outbox import Outbox
 from bot.conversations.rasa_client import RasaClient
 from bot.conversations.router import Router
 from bot.storage.db import make_engine, make_sessionmaker
@@ -36,7 +41,23 @@ class Services:
     http: httpx.AsyncClient
     rasa: RasaClient
     router: Router
+    outbox: Outbox
     extras: dict[str, Any] = field(default_factory=dict)
+
+
+def build_services(settings: Settings, *, engine: AsyncEngine, http: httpx.AsyncClient) -> Services:
+    """Wire the per-process services around an engine and an HTTP client the caller owns."""
+    sessions = make_sessionmaker(engine)
+    rasa = RasaClient(http, settings.rasa_url, token=settings.rasa_token)
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessionmaker=sessions,
+        http=http,
+        rasa=rasa,
+        router=Router(sessionmaker=sessions, rasa=rasa),
+        outbox=Outbox(sessionmaker=sessions),
+    )
 
 
 def _routes(settings: Settings) -> list[BaseRoute]:
@@ -79,6 +100,25 @@ async def _start_telegram(telegram: Any) -> asyncio.Task[None] | None:
     return asyncio.create_task(retry_forever())
 
 
+def _notifier(services: Services) -> Notifier:
+    """The notifier shares the gateway's database and HTTP client."""
+    settings = services.settings
+    tracking = build_tracking_service(
+        settings, client=services.http, sessionmaker=services.sessionmaker
+    )
+    timing = NotifierTiming(
+        interval=settings.notifier_interval,
+        recheck=timedelta(minutes=settings.notifier_recheck_minutes),
+    )
+    return Notifier(
+        sessionmaker=services.sessionmaker,
+        tracking=tracking,
+        outbox=services.outbox,
+        timing=timing,
+        thresholds=settings.thresholds,
+    )
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     """The gateway's ASGI app. Nothing connects until the lifespan starts."""
     settings = settings or Settings.from_env()
@@ -86,32 +126,29 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url)
-        sessions = make_sessionmaker(engine)
         async with httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0)) as http:
-            rasa = RasaClient(http, settings.rasa_url, token=settings.rasa_token)
-            services = Services(
-                settings=settings,
-                engine=engine,
-                sessionmaker=sessions,
-                http=http,
-                rasa=rasa,
-                router=Router(sessionmaker=sessions, rasa=rasa),
-            )
+            services = build_services(settings, engine=engine, http=http)
             app.state.services = services
+            services.outbox.register("web", webchat.live_sockets(app).push)
             telegram = None
-            retry: asyncio.Task[None] | None = None
+            background: list[asyncio.Task[None]] = []
             if settings.telegram_token:
                 # Imported only when configured: PTB is not needed for the other channels.
                 from bot.channels.telegram import TelegramChannel
 
                 telegram = TelegramChannel(settings, services)
                 services.extras["telegram"] = telegram
+                services.outbox.register("telegram", telegram.send)
                 retry = await _start_telegram(telegram)
+                if retry is not None:
+                    background.append(retry)
+            if settings.notifier_interval > 0:
+                background.append(asyncio.create_task(_notifier(services).run_forever()))
             try:
                 yield
             finally:
-                if retry is not None:
-                    retry.cancel()
+                for task in background:
+                    task.cancel()
                 if telegram is not None:
                     await telegram.stop()
                 await engine.dispose()

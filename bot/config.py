@@ -69,6 +69,8 @@ class Settings:
     telegram_api_url: str = ""
     telegram_webhook_url: str = ""
     telegram_secret: str = ""
+    notifier_interval: float = 300.0
+    notifier_recheck_minutes: float = 360.0
     # How long each leg of a journey may stay silent (PARCELDESK_WAIT_*), for `diagnose()`.
     thresholds: Thresholds = field(default_factory=Thresholds)
 
@@ -117,6 +119,8 @@ class Settings:
             telegram_api_url=env.get("PARCELDESK_TELEGRAM_API_URL", ""),
             telegram_webhook_url=env.get("PARCELDESK_TELEGRAM_WEBHOOK_URL", ""),
             telegram_secret=env.get("PARCELDESK_TELEGRAM_SECRET", ""),
+            notifier_interval=_float(env, "PARCELDESK_NOTIFIER_INTERVAL", 300.0),
+            notifier_recheck_minutes=_float(env, "PARCELDESK_NOTIFIER_RECHECK_MINUTES", 360.0),
             thresholds=Thresholds.from_mapping(env),
         )
 

@@ -14,15 +14,18 @@ import json
 import logging
 import re
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
-from bot.conversations.replies import Inbound
+from bot.conversations.replies import Inbound, Reply
+from bot.conversations.router import Router
 from bot.tracking.texts import text
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,43 @@ async def demo_page(_request: Request) -> FileResponse:
     return FileResponse(STATIC_DIR / "demo.html", media_type="text/html")
 
 
+class LiveSockets:
+    """Open chat sockets by conversation, so the notifier and agents can push to a buyer who
+    is online. (One process's sockets; replicas share state through the database.)"""
+
+    def __init__(self) -> None:
+        self._sockets: dict[str, set[WebSocket]] = {}
+
+    def add(self, conversation_id: str, websocket: WebSocket) -> None:
+        self._sockets.setdefault(conversation_id, set()).add(websocket)
+
+    def discard(self, conversation_id: str, websocket: WebSocket) -> None:
+        sockets = self._sockets.get(conversation_id)
+        if sockets is not None:
+            sockets.discard(websocket)
+            if not sockets:
+                del self._sockets[conversation_id]
+
+    async def push(self, conversation_id: str, replies: Sequence[Reply]) -> bool:
+        """Send to every open tab of the conversation; False when none is open."""
+        delivered = False
+        for websocket in list(self._sockets.get(conversation_id, ())):
+            try:
+                for reply in replies:
+                    await websocket.send_json({"type": "message", **reply.to_dict()})
+                delivered = True
+            except (RuntimeError, OSError):  # the tab went away mid-send
+                self.discard(conversation_id, websocket)
+        return delivered
+
+
+def live_sockets(app: Starlette) -> LiveSockets:
+    """The app's registry of open chat sockets (created on first use)."""
+    if not hasattr(app.state, "live_sockets"):
+        app.state.live_sockets = LiveSockets()
+    return app.state.live_sockets
+
+
 async def chat_socket(websocket: WebSocket) -> None:
     """One browser tab's chat. Reconnecting with `?session=<id>` continues the conversation."""
     await websocket.accept()
@@ -46,6 +86,17 @@ async def chat_socket(websocket: WebSocket) -> None:
     conversation_id = f"web:{session_id}"
     await websocket.send_json({"type": "session", "conversation_id": session_id})
     router = websocket.app.state.services.router
+    sockets = live_sockets(websocket.app)
+    sockets.add(conversation_id, websocket)
+    try:
+        await _converse(websocket, router, conversation_id, session_id)
+    finally:
+        sockets.discard(conversation_id, websocket)
+
+
+async def _converse(
+    websocket: WebSocket, router: Router, conversation_id: str, session_id: str
+) -> None:
     while True:
         frame = await websocket.receive()
         if frame["type"] == "websocket.disconnect":

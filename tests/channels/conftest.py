@@ -15,9 +15,7 @@ import httpx
 import pytest
 
 from bot.config import Settings
-from bot.conversations.rasa_client import RasaClient
-from bot.conversations.router import Router
-from bot.storage.db import make_engine, make_sessionmaker
+from bot.storage.db import make_engine
 from bot.storage.migrate import upgrade
 from tests.channels.fake_bot_api import TOKEN, FakeBotApi, running_fake_bot_api
 
@@ -87,24 +85,15 @@ async def wiring_factory(
     fake_api: FakeBotApi, database_url: str
 ) -> AsyncIterator[Callable[..., Wiring]]:
     """Builds Services (real engine, real Router, scripted Rasa) for given setting overrides."""
-    from bot.app import Services
+    from bot.app import build_services
 
     engine = make_engine(database_url)
-    sessions = make_sessionmaker(engine)
     rasa = ScriptedRasa()
     http = httpx.AsyncClient(transport=httpx.MockTransport(rasa))
 
     def build(**overrides: str) -> Wiring:
         settings = telegram_settings(fake_api, database_url, **overrides)
-        client = RasaClient(http, RASA_URL)
-        services = Services(
-            settings=settings,
-            engine=engine,
-            sessionmaker=sessions,
-            http=http,
-            rasa=client,
-            router=Router(sessionmaker=sessions, rasa=client),
-        )
+        services = build_services(settings, engine=engine, http=http)
         return Wiring(settings=settings, services=services, rasa=rasa, http=http)
 
     yield build

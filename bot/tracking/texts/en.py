@@ -282,6 +282,8 @@ MESSAGES: dict[str, str] = {
     # Parts of the full reply.
     "reply.check_again": "Check again after {date}.",
     "reply.offer_human": "Would you like a person from our team to look into it?",
+    # Proactive update from the notifier; the full reply follows on the next lines.
+    "notify.update": "Update on your parcel {number}:",
     # The gateway's own answers, when the bot cannot answer.
     # Said when the bot is down: the message is kept for the team but will not get an
     # automatic answer later, so the buyer must know to send it again.
