@@ -41,6 +41,14 @@ def pick_carrier(answer: str, choices: list[tuple[str, str]]) -> str | None:
     return None
 
 
+def repaired_in_message(tracker: Tracker, number: str) -> str | None:
+    """What the buyer typed, when the extractor repaired it into `number` (look-alike fix)."""
+    for entity in tracker.latest_message.get("entities", []) or []:
+        if entity.get("entity") == "tracking_number" and entity.get("value") == number:
+            return entity.get("corrected_from")
+    return None
+
+
 async def tracking_number_of_order(order_number: str) -> str | None:
     """The tracking number the shop recorded for `order_number`, if known."""
     factory = await deps.sessionmaker()
@@ -91,10 +99,11 @@ class ValidateTrackingForm(FormValidationAction):
                 dispatcher.utter_message(response="utter_order_found", order=order, number=found)
                 return {"tracking_number": found}
             dispatcher.utter_message(response="utter_order_unknown", order=order)
-            return {"order_number": None}
+            # An explicit "still missing" keeps the form asking instead of rejecting the turn.
+            return {"tracking_number": None}
         if intent == "deny":
             dispatcher.utter_message(response="utter_number_help")
-            return {"suggested_number": None}
+            return {"tracking_number": None}
         return {}
 
     async def validate_tracking_number(
@@ -107,9 +116,14 @@ class ValidateTrackingForm(FormValidationAction):
         """Accept a valid number (normalised); explain a wrong one and ask again."""
         if isinstance(value, list):
             value = value[-1] if value else None
-        match = check_number(str(value)) if value else None
+        if value is None:
+            return {"tracking_number": None}
+        match = check_number(str(value))
         misses = int(tracker.get_slot("number_misses") or 0)
-        if match is not None and match.valid and not match.corrected_from:
+        repaired = match is not None and (
+            bool(match.corrected_from) or repaired_in_message(tracker, match.number)
+        )
+        if match is not None and match.valid and not repaired:
             return {"tracking_number": match.number, "number_misses": 0, "suggested_number": None}
         misses += 1
         buttons: list[dict[str, str]] = []
@@ -119,7 +133,7 @@ class ValidateTrackingForm(FormValidationAction):
         elif match.valid:
             # A look-alike repair (O for 0, S for 5) passed the check digit: offer it.
             suggestion = match.number
-            typed = match.corrected_from or match.raw
+            typed = match.corrected_from or repaired_in_message(tracker, match.number) or match.raw
             dispatcher.utter_message(
                 text=texts.text("reason.invalid_number.suggestion.summary", number=typed)
                 + "\n"
@@ -175,6 +189,33 @@ class ActionAskCarrier(Action):
         buttons = [{"title": name, "payload": code} for code, name in carrier_choices(match)]
         buttons.append({"title": "Not sure", "payload": NOT_SURE})
         dispatcher.utter_message(
-            response="utter_ask_carrier", number=tracker.get_slot("tracking_number"), buttons=buttons
+            response="utter_ask_carrier",
+            number=tracker.get_slot("tracking_number"),
+            buttons=buttons,
         )
         return [SlotSet("requested_slot", "carrier")]
+
+
+class ActionAskTrackingNumber(Action):
+    """Asks for the tracking number, unless this turn already told the buyer what to send
+    (a failed check digit, a repair offer, an unknown order): one question per turn."""
+
+    def name(self) -> str:
+        return "action_ask_tracking_number"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if not answered_this_turn(tracker):
+            dispatcher.utter_message(response="utter_ask_tracking_number")
+        return []
+
+
+def answered_this_turn(tracker: Tracker) -> bool:
+    """Whether the bot already said something since the buyer's latest message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "bot":
+            return True
+    return False

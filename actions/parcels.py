@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 
 from actions import deps
 from bot.tracking.explain import diagnose, render_reply
@@ -87,8 +88,6 @@ def intent_before_form(tracker: Tracker, form: str = "tracking_form") -> str | N
 def cleared_number_slots(number: str, courier: str | None) -> list[dict[str, Any]]:
     """Slot events after answering about `number`: it becomes the parcel follow-ups refer to,
     and the form's working slots are emptied so the next number starts fresh."""
-    from rasa_sdk.events import SlotSet
-
     return [
         SlotSet("last_tracked", number),
         SlotSet("last_courier", courier),

@@ -51,9 +51,7 @@ class ActionTrackParcel(Action):
             return []
         carrier = tracker.get_slot("carrier")
         chosen = carrier if carrier and carrier != ANY_CARRIER else None
-        answers = [
-            await explain_number(n, chosen if n == slot else None) for n in numbers
-        ]
+        answers = [await explain_number(n, chosen if n == slot else None) for n in numbers]
         for answer in answers:
             send_answer(dispatcher, answer)
         last = answers[-1]

@@ -17,7 +17,23 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.spans import number_spans
+from bot.nlu.spans import NumberSpan, number_spans
+
+
+def entity(span: NumberSpan, extractor: str) -> dict[str, Any]:
+    """The Rasa entity for a span; a repaired number also carries what was typed, so the form
+    can ask "did you mean ...?" instead of silently changing the buyer's number."""
+    found: dict[str, Any] = {
+        "entity": span.entity,
+        "value": span.value,
+        "start": span.start,
+        "end": span.end,
+        "confidence_entity": 1.0,
+        "extractor": extractor,
+    }
+    if span.corrected_from:
+        found["corrected_from"] = span.corrected_from
+    return found
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
@@ -40,17 +56,7 @@ class ParcelNumberExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT)
             if not text:
                 continue
-            found = [
-                {
-                    "entity": span.entity,
-                    "value": span.value,
-                    "start": span.start,
-                    "end": span.end,
-                    "confidence_entity": 1.0,
-                    "extractor": self.name,
-                }
-                for span in number_spans(text)
-            ]
+            found = [entity(span, self.name) for span in number_spans(text)]
             if not found:
                 continue
             kinds = {e["entity"] for e in found}

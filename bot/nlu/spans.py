@@ -20,6 +20,8 @@ class NumberSpan:
     start: int
     end: int
     valid: bool = True
+    # The number as typed (normalised) when a look-alike repair produced `value`.
+    corrected_from: str | None = None
 
 
 def number_spans(text: str) -> list[NumberSpan]:
@@ -29,7 +31,7 @@ def number_spans(text: str) -> list[NumberSpan]:
     `bot.tracking.numbers` knows the formats and check digits; order ids are a loose pattern.
     """
     spans = [
-        NumberSpan(TRACKING_NUMBER, m.number, m.span[0], m.span[1], bool(m.valid))
+        NumberSpan(TRACKING_NUMBER, m.number, m.span[0], m.span[1], bool(m.valid), m.corrected_from)
         for m in find_numbers(text)
     ]
     for order in find_order_numbers(text):

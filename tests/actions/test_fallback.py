@@ -32,6 +32,9 @@ async def test_the_second_miss_in_a_row_offers_a_person(domain) -> None:
 
 
 async def test_a_good_message_in_between_resets_the_count(domain) -> None:
-    before = [user_event("banana", "out_of_scope"), user_event("where is my parcel", "track_parcel")]
+    before = [
+        user_event("banana", "out_of_scope"),
+        user_event("where is my parcel", "track_parcel"),
+    ]
     tracker = make_tracker("blah", "out_of_scope", before=before)
     assert await responses(tracker, domain) == ["utter_out_of_scope"]

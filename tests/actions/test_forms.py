@@ -6,7 +6,7 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import ActionAskCarrier, ValidateTrackingForm
+from actions.forms import ActionAskCarrier, ActionAskTrackingNumber, ValidateTrackingForm
 from bot.storage.models import Order
 from tests.actions.trackers import make_tracker, number_entity
 
@@ -82,20 +82,22 @@ async def test_the_second_wrong_number_in_a_row_offers_a_person(domain) -> None:
 
 
 async def test_it_offers_the_repaired_number_and_yes_accepts_it(domain) -> None:
-    # "S" typed for "5": numbers.py repairs it and the check digit confirms the repair.
+    # "S" typed for "5": the extractor repairs it (the check digit confirms the repair) and
+    # says what was typed; the form asks before using a number the buyer did not type.
+    typed = {**number_entity("RR123456785CN"), "corrected_from": "RR12345678SCN"}
     tracker = make_tracker(
         "track rr12345678scn",
         "track_parcel",
-        entities=[number_entity("RR12345678SCN")],
-        slots={"tracking_number": "RR12345678SCN"},
-        after=[slot("tracking_number", "RR12345678SCN")],
+        entities=[typed],
+        slots={"tracking_number": "RR123456785CN"},
+        after=[slot("tracking_number", "RR123456785CN")],
         active_loop="tracking_form",
     )
     slots, dispatcher = await validate(tracker, domain)
     assert slots["tracking_number"] is None
     assert slots["suggested_number"] == "RR123456785CN"
     [offer] = dispatcher.messages
-    assert "RR123456785CN" in offer["text"]
+    assert "RR12345678SCN" in offer["text"] and "RR123456785CN" in offer["text"]
     assert offer["buttons"][0]["payload"] == '/inform{"tracking_number":"RR123456785CN"}'
 
     yes = make_tracker(
@@ -107,6 +109,32 @@ async def test_it_offers_the_repaired_number_and_yes_accepts_it(domain) -> None:
     slots, _ = await validate(yes, domain)
     assert slots["tracking_number"] == "RR123456785CN"
     assert slots["requested_slot"] is None
+
+
+async def test_the_repair_button_payload_is_accepted_at_once(domain) -> None:
+    tracker = make_tracker(
+        '/inform{"tracking_number":"RR123456785CN"}',
+        entities=[number_entity("RR123456785CN")],
+        slots={"tracking_number": "RR123456785CN", "suggested_number": "RR123456785CN"},
+        after=[slot("tracking_number", "RR123456785CN")],
+        active_loop="tracking_form",
+    )
+    slots, dispatcher = await validate(tracker, domain)
+    assert slots["tracking_number"] == "RR123456785CN"
+    assert dispatcher.messages == []
+
+
+async def test_i_dont_have_it_gets_help_and_the_form_keeps_asking(domain) -> None:
+    tracker = make_tracker(
+        "i dont have it",
+        "deny",
+        slots={"requested_slot": "tracking_number"},
+        active_loop="tracking_form",
+    )
+    slots, dispatcher = await validate(tracker, domain)
+    # A SlotSet for the requested slot means Rasa does not reject the turn: no fallback.
+    assert "tracking_number" in slots and slots["tracking_number"] is None
+    assert [m["response"] for m in dispatcher.messages] == ["utter_number_help"]
 
 
 async def test_text_without_any_number_is_not_accepted(domain) -> None:
@@ -156,7 +184,10 @@ async def test_the_named_carrier_is_kept_and_anything_else_means_all(domain) -> 
     assert slots["carrier"] == "dhl"
 
     unsure = make_tracker(
-        "no idea", "deny", slots=base, after=[slot("carrier", "no idea")],
+        "no idea",
+        "deny",
+        slots=base,
+        after=[slot("carrier", "no idea")],
         active_loop="tracking_form",
     )
     slots, dispatcher = await validate(unsure, domain)
@@ -186,5 +217,21 @@ async def test_an_unknown_order_number_is_said_so(domain) -> None:
         active_loop="tracking_form",
     )
     slots, dispatcher = await validate(tracker, domain)
-    assert "tracking_number" not in slots or slots["tracking_number"] is None
-    assert dispatcher.messages[0]["response"] == "utter_order_unknown"
+    assert "tracking_number" in slots and slots["tracking_number"] is None
+    assert [m["response"] for m in dispatcher.messages] == ["utter_order_unknown"]
+
+
+async def test_the_number_is_asked_once_per_turn(domain) -> None:
+    dispatcher = CollectingDispatcher()
+    fresh = make_tracker("where is my parcel", "track_parcel", active_loop="tracking_form")
+    await ActionAskTrackingNumber().run(dispatcher, fresh, domain)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_tracking_number"]
+
+    dispatcher = CollectingDispatcher()
+    explained = make_tracker(
+        "RR123456786CN",
+        after=[{"event": "bot", "text": "RR123456786CN is not a valid tracking number."}],
+        active_loop="tracking_form",
+    )
+    await ActionAskTrackingNumber().run(dispatcher, explained, domain)
+    assert dispatcher.messages == []

@@ -41,9 +41,7 @@ async def test_the_handoff_reason_is_the_topic_before_the_request(domain) -> Non
 
 async def test_misses_before_the_request_are_the_reason(domain) -> None:
     dispatcher = CollectingDispatcher()
-    tracker = make_tracker(
-        "agent", "request_human", before=[user_event("banana", "out_of_scope")]
-    )
+    tracker = make_tracker("agent", "request_human", before=[user_event("banana", "out_of_scope")])
     await ActionHandoff().run(dispatcher, tracker, domain)
     assert handoff_marker(dispatcher) == {"reason": "bot_did_not_understand"}
 

@@ -74,6 +74,13 @@ def test_every_number_of_a_message_is_an_entity() -> None:
     ]
 
 
+def test_a_repaired_number_says_what_was_typed() -> None:
+    message = Message(data={TEXT: "track rr12345678scn pls"})
+    ParcelNumberExtractor().process([message])
+    [entity] = message.get(ENTITIES)
+    assert (entity["value"], entity["corrected_from"]) == ("RR123456785CN", "RR12345678SCN")
+
+
 def test_a_wrong_check_digit_is_still_extracted_so_the_form_can_explain_it() -> None:
     assert [e["value"] for e in entities("is it RR123456786CN")] == ["RR123456786CN"]
 

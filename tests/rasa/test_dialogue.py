@@ -51,7 +51,8 @@ def rasa_env() -> dict[str, str]:
 
 
 needs_model = pytest.mark.skipif(
-    latest_model() is None, reason="needs the model of the current data in models/ (run `make train`)"
+    latest_model() is None,
+    reason="needs the model of the current data in models/ (run `make train`)",
 )
 
 
@@ -100,8 +101,13 @@ def test_every_test_story_is_predicted_without_errors(tmp_path: Path) -> None:
 def test_the_nlu_understands_every_test_story_message(tmp_path: Path) -> None:
     report = tmp_path / "nlu.json"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tests/rasa/story_nlu_check.py"), str(latest_model()),
-         str(report), *map(str, STORIES)],
+        [
+            sys.executable,
+            str(ROOT / "tests/rasa/story_nlu_check.py"),
+            str(latest_model()),
+            str(report),
+            *map(str, STORIES),
+        ],
         cwd=ROOT,
         env=rasa_env(),
         capture_output=True,
@@ -122,8 +128,13 @@ def test_the_story_nlu_check_reports_a_wrong_annotation(tmp_path: Path) -> None:
     )
     report = tmp_path / "nlu.json"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tests/rasa/story_nlu_check.py"), str(latest_model()),
-         str(report), str(story)],
+        [
+            sys.executable,
+            str(ROOT / "tests/rasa/story_nlu_check.py"),
+            str(latest_model()),
+            str(report),
+            str(story),
+        ],
         cwd=ROOT,
         env=rasa_env(),
         capture_output=True,

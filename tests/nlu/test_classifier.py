@@ -1,0 +1,60 @@
+"""The TF-IDF intent classifier: trains, survives a save/load round trip, ranks intents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.classifier import TfidfIntentClassifier
+from bot.nlu.tokenizer import NumberAwareTokenizer
+
+EXAMPLES = {
+    "greet": ["hi", "hello", "hey there", "good morning", "hello bot"],
+    "track_parcel": [
+        "where is my parcel",
+        "track RR123456785CN",
+        "where is my package LP526018152HK",
+        "track my order",
+        "status of my parcel",
+    ],
+    "goodbye": ["bye", "goodbye", "see you", "bye bye", "see you later"],
+}
+
+
+def tokenized(texts: list[tuple[str, str | None]]) -> list[Message]:
+    tokenizer = NumberAwareTokenizer(NumberAwareTokenizer.get_default_config())
+    messages = [Message(data={TEXT: t, **({INTENT: i} if i else {})}) for t, i in texts]
+    return tokenizer.process(messages)
+
+
+def test_it_learns_intents_and_loads_back_from_the_model_storage(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("intents")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = TfidfIntentClassifier.get_default_config()
+    data = TrainingData(tokenized([(t, i) for i, ts in EXAMPLES.items() for t in ts]))
+
+    TfidfIntentClassifier.create(config, storage, resource, context).train(data)
+    loaded = TfidfIntentClassifier.load(config, storage, resource, context)
+
+    [unseen] = loaded.process(tokenized([("where is my parcel UA242731678SG now", None)]))
+    assert unseen.get(INTENT)["name"] == "track_parcel"
+    ranking = unseen.get(INTENT_RANKING_KEY)
+    assert ranking[0]["name"] == "track_parcel"
+    assert sorted(r["name"] for r in ranking) == sorted(EXAMPLES)
+    assert abs(sum(r["confidence"] for r in ranking) - 1.0) < 1e-6
+
+
+def test_without_a_stored_model_it_leaves_messages_alone(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = TfidfIntentClassifier.get_default_config()
+    empty = TfidfIntentClassifier.load(config, storage, Resource("missing"), context)
+    [message] = empty.process(tokenized([("hi", None)]))
+    assert message.get(INTENT) is None
