@@ -32,19 +32,27 @@ class _State:
     engine: Any = None
     clock: Callable[[], datetime] = _utcnow
     lock: asyncio.Lock | None = None
+    settings: Settings | None = None
 
 
 _state = _State()
 
 
+def settings() -> Settings:
+    """The action server's settings, read from the environment once."""
+    if _state.settings is None:
+        _state.settings = Settings.from_env()
+    return _state.settings
+
+
 async def _build() -> None:
-    settings = Settings.from_env()
-    _state.client = httpx.AsyncClient(timeout=settings.provider_timeout)
+    settings_ = settings()
+    _state.client = httpx.AsyncClient(timeout=settings_.provider_timeout)
     if _state.sessionmaker is None:
-        _state.engine = make_engine(settings.database_url)
+        _state.engine = make_engine(settings_.database_url)
         _state.sessionmaker = make_sessionmaker(_state.engine)
     _state.service = build_tracking_service(
-        settings, client=_state.client, sessionmaker=_state.sessionmaker
+        settings_, client=_state.client, sessionmaker=_state.sessionmaker
     )
 
 

@@ -9,6 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from actions import deps
+from bot.carriers.couriers import carrier_slug
 from bot.tracking.explain import diagnose, render_reply
 from bot.tracking.model import Shipment
 from bot.tracking.numbers import check_number
@@ -39,10 +40,12 @@ async def explain_number(number: str, courier: str | None = None) -> Answer:
     # A failed check digit is explained without asking any carrier: they would only guess.
     if check is None or check.valid:
         if courier is None and check is not None and not check.ambiguous:
-            courier = check.courier
+            courier = carrier_slug(check.courier, country=check.country, service=check.service)
         service = await deps.tracking_service()
         shipment = await service.track(normalised, courier=courier)
-    diagnosis = diagnose(shipment, deps.now(), number_check=check)
+    diagnosis = diagnose(
+        shipment, deps.now(), number_check=check, thresholds=deps.settings().thresholds
+    )
     return Answer(
         number=normalised,
         text=render_reply(shipment, diagnosis),

@@ -38,6 +38,21 @@ class AlreadyHandled(Exception):
     """The channel's claim failed: this delivery was handled before; nothing was stored."""
 
 
+def merge_markers(replies: list[Reply]) -> list[Reply]:
+    """Fold marker-only messages (custom data, no text, no buttons; e.g. the handoff marker)
+    into the message before them, so no channel shows an empty bubble."""
+    merged: list[Reply] = []
+    for reply in replies:
+        if not reply.text and not reply.buttons and reply.custom and merged:
+            previous = merged[-1]
+            merged[-1] = Reply(
+                previous.text, previous.buttons, {**(previous.custom or {}), **reply.custom}
+            )
+        else:
+            merged.append(reply)
+    return merged
+
+
 class Router:
     """Decides who answers a conversation and runs one message through it."""
 
@@ -109,7 +124,7 @@ class Router:
             return await self._store_replies(
                 inbound, message_id, [Reply(APOLOGY)], "failed", error=str(exc)
             )
-        replies = [Reply.from_rasa(item) for item in raw]
+        replies = merge_markers([Reply.from_rasa(item) for item in raw])
         if not replies:
             log.warning("rasa returned no reply for conversation=%s", inbound.conversation_id)
         return await self._store_replies(inbound, message_id, replies, "processed")

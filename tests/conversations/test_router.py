@@ -139,3 +139,20 @@ async def test_a_conversation_owned_by_a_human_does_not_reach_the_bot(database_u
             stored = (await session.execute(select(Message.text))).scalars().all()
         assert stored == ["are you there?"]
         await engine.dispose()
+
+
+def test_a_marker_only_message_is_folded_into_the_text_before_it() -> None:
+    from bot.conversations.replies import Reply
+    from bot.conversations.router import merge_markers
+
+    merged = merge_markers(
+        [
+            Reply("I am passing you to a colleague."),
+            Reply("", custom={"handoff": {"reason": "buyer_request"}}),
+            Reply("Anything else?"),
+        ]
+    )
+    assert [r.text for r in merged] == ["I am passing you to a colleague.", "Anything else?"]
+    assert merged[0].custom == {"handoff": {"reason": "buyer_request"}}
+    lone = merge_markers([Reply("", custom={"handoff": {}})])
+    assert len(lone) == 1  # nothing to fold into: kept, so the marker is not lost

@@ -40,7 +40,7 @@
   function connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const session = localStorage.getItem("parceldesk-session") || "";
-    socket = new WebSocket(scheme + "://" + location.host + "/ws?session=" + session);
+    socket = new WebSocket(scheme + "://" + location.host + "/ws?session=" + encodeURIComponent(session));
     socket.addEventListener("open", function () {
       status.textContent = "";
       retryDelay = 500;
@@ -50,7 +50,10 @@
       const frame = JSON.parse(event.data);
       if (frame.type === "session") { localStorage.setItem("parceldesk-session", frame.conversation_id); }
       else if (frame.type === "typing") { typing.hidden = false; }
-      else if (frame.type === "message") { typing.hidden = true; add("bot", frame.text, frame.buttons); }
+      else if (frame.type === "message") {
+        typing.hidden = true;
+        if (frame.text || (frame.buttons && frame.buttons.length)) { add("bot", frame.text, frame.buttons); }
+      }
       else if (frame.type === "error") { typing.hidden = true; status.textContent = frame.error; }
     });
     socket.addEventListener("close", function () {
