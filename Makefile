@@ -25,6 +25,7 @@ run: train
 
 test: train
 	./scripts/ensure_chromium.sh
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 check: $(STAMP)
