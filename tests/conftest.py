@@ -7,8 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+# Local runs explore new random examples every time; CI (.ci/run) replays a fixed set so a
+# red build always means a change broke something, and the failing example is reproducible.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("PARCELDESK_REQUIRE_SERVICES") == "1":
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
