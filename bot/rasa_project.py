@@ -10,8 +10,18 @@ from sqlalchemy.engine import make_url
 from bot.config import Settings
 
 MODEL_PREFIX = "parceldesk-"
-# Inputs whose change needs a new model. bot/nlu holds the custom NLU component's code.
-TRAINING_INPUTS = ("domain.yml", "config.yml", "data", "bot/nlu")
+# Inputs whose change needs a new model: the Rasa project, the custom NLU components, and the
+# number recogniser they call (it decides which tokens become number placeholders).
+TRAINING_INPUTS = (
+    "domain.yml",
+    "config.yml",
+    "data",
+    "bot/nlu",
+    "bot/tracking/numbers.py",
+    "bot/tracking/formats.py",
+    "bot/tracking/checksums.py",
+    "bot/tracking/s10_countries.py",
+)
 
 
 def training_hash(home: Path) -> str:
