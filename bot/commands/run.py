@@ -111,8 +111,8 @@ def build_specs(settings: Settings, model: Path, endpoints: Path, token: str) ->
                 "rasa",
                 "run",
                 "--enable-api",
-                "--auth-token",
-                token,
+                # One argument with "=": a token starting with "-" must not read as an option.
+                f"--auth-token={token}",
                 "-i",
                 "127.0.0.1",
                 "-p",
@@ -167,7 +167,7 @@ async def _run(settings: Settings, model: Path) -> int:
 
     upgrade(settings.database_url)
     endpoints = write_endpoints(settings)
-    token = settings.rasa_token or secrets.token_urlsafe(24)
+    token = settings.rasa_token or secrets.token_hex(24)
     supervisor = Supervisor(build_specs(settings, model, endpoints, token), host=settings.host)
     supervisor.install_signal_handlers()
     print(f"starting ParcelDesk with model {model.name} ...", flush=True)

@@ -42,3 +42,12 @@ def test_it_explains_a_missing_model(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "no trained Rasa model" in result.stderr
     assert "parceldesk train" in result.stderr
+
+
+def test_a_token_that_starts_with_a_dash_reaches_rasa_as_one_argument(tmp_path: Path) -> None:
+    from bot.commands.run import build_specs
+    from bot.config import Settings
+
+    settings = Settings.from_env({"PARCELDESK_HOME": str(tmp_path)})
+    rasa = build_specs(settings, tmp_path / "m.tar.gz", tmp_path / "e.yml", "-abc")[0]
+    assert "--auth-token=-abc" in rasa.argv
