@@ -261,7 +261,9 @@ def _build(readings: list[_Reading], text: str, span: tuple[int, int]) -> Match:
 
 _SEP = r"(?:[ \t\u00a0\u202f]{1,3}|[ \t]?[-.\u2010-\u2013][ \t]?)"
 _DIGIT_CHUNK = r"[A-Za-z]{0,6}[0-9][A-Za-z0-9]*"
-_WORD_CHUNK = r"[A-Za-z]{1,7}(?![A-Za-z0-9])"
+# Short words join a segment ("RR 1234..."); longer letter runs only when they carry a capital
+# ("1 ZABCD 12 ..."), since lower-case long runs are ordinary words and would slow the scan.
+_WORD_CHUNK = r"(?:[A-Za-z]{1,4}|(?=[a-z]{0,6}[A-Z])[A-Za-z]{5,7})(?![A-Za-z0-9])"
 _SEGMENT = re.compile(
     rf"(?<![A-Za-z0-9])(?:{_DIGIT_CHUNK}|{_WORD_CHUNK})(?:{_SEP}(?:{_DIGIT_CHUNK}|{_WORD_CHUNK}))*"
 )
@@ -280,7 +282,8 @@ _NOISE = re.compile(
     r"|(?P<phone>\+\d[\d \-().]{6,}\d|\(\d{2,5}\)[\d \-.]{5,}\d"
     # Chinese mobile numbers, 1[3-9]x xxxx xxxx, unless more digits continue the run on
     # either side ("13000000000 6", "0 1300000 0000"): then it is a longer number.
-    r"|(?<!\d[ \-.])\b1[3-9]\d[ -]?\d{4}[ -]?\d{4}\b(?![ \-.]?\d))"
+    r"|(?<!\d[ \-.])(?<!\d[ \-.]{2})(?<!\d[ \-.]{3})"
+    r"\b1[3-9]\d[ -]?\d{4}[ -]?\d{4}\b(?![ \-.]{0,3}\d))"
     r"|(?P<iban>\b[A-Za-z]{2}\d\d(?:[ ]?[A-Za-z0-9]{4}){2,7}(?:[ ]?[A-Za-z0-9]{1,4})?\b)",
     re.IGNORECASE,
 )
