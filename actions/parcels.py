@@ -7,6 +7,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import deps
 from bot.carriers.couriers import carrier_slug
@@ -53,6 +54,15 @@ async def explain_number(number: str, courier: str | None = None) -> Answer:
         escalate=diagnosis.escalate,
         shipment=shipment,
     )
+
+
+def last_parcel_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> str | None:
+    """The parcel tracked last in this conversation; when there is none, ask which one."""
+    number = tracker.get_slot("last_tracked")
+    if not number:
+        dispatcher.utter_message(response="utter_ask_which_parcel")
+        return None
+    return str(number)
 
 
 def latest_numbers(tracker: Tracker) -> list[str]:

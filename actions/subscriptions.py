@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from actions import deps
+from actions.parcels import last_parcel_or_ask
 from bot.storage.models import Subscription
 
 
@@ -62,9 +63,8 @@ class ActionSubscribeUpdates(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        number = tracker.get_slot("last_tracked")
-        if not number:
-            dispatcher.utter_message(response="utter_ask_which_parcel")
+        number = last_parcel_or_ask(dispatcher, tracker)
+        if number is None:
             return []
         await subscribe(dispatcher, tracker, number)
         return [SlotSet("tracking_number", None)]

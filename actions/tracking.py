@@ -15,6 +15,7 @@ from actions.parcels import (
     cleared_number_slots,
     explain_number,
     intent_before_form,
+    last_parcel_or_ask,
     latest_intent,
     latest_numbers,
 )
@@ -71,9 +72,8 @@ class ActionAnswerFollowup(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        number = tracker.get_slot("last_tracked")
-        if not number:
-            dispatcher.utter_message(response="utter_ask_which_parcel")
+        number = last_parcel_or_ask(dispatcher, tracker)
+        if number is None:
             return []
         courier = tracker.get_slot("last_courier")
         answer = await explain_number(number, courier)

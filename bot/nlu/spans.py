@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.nlu.order_numbers import find_order_numbers
 from bot.tracking.numbers import find_numbers
@@ -30,6 +31,12 @@ def number_spans(text: str) -> list[NumberSpan]:
     Tracking numbers win over order numbers when both claim the same characters, because
     `bot.tracking.numbers` knows the formats and check digits; order ids are a loose pattern.
     """
+    return list(_number_spans(text))
+
+
+# The tokenizer and the extractor both ask about the same message in turn: scan it once.
+@lru_cache(maxsize=256)
+def _number_spans(text: str) -> tuple[NumberSpan, ...]:
     spans = [
         NumberSpan(TRACKING_NUMBER, m.number, m.span[0], m.span[1], bool(m.valid), m.corrected_from)
         for m in find_numbers(text)
@@ -39,4 +46,4 @@ def number_spans(text: str) -> list[NumberSpan]:
         if any(start < s.end and s.start < end for s in spans):
             continue
         spans.append(NumberSpan(ORDER_NUMBER, order.value, start, end))
-    return sorted(spans, key=lambda s: s.start)
+    return tuple(sorted(spans, key=lambda s: s.start))

@@ -199,6 +199,17 @@ def _problem(facts: Facts, sub: SubStatus) -> Diagnosis:
     )
 
 
+def _waiting(facts: Facts, reason: str, threshold: str) -> Diagnosis:
+    """A leg where silence is normal for `threshold` days: wait until then; once past it,
+    say it is slow and ask again soon."""
+    days = getattr(facts.thresholds, threshold)
+    assert facts.last is not None and facts.age is not None
+    if facts.age > days:
+        return _build(facts, reason, "slow", check_again=_soon(facts), threshold=threshold)
+    check_again = _after(facts, facts.last.time, days)
+    return _build(facts, reason, "normal", check_again=check_again, threshold=threshold)
+
+
 def _in_transit(facts: Facts) -> Diagnosis:
     """A parcel with scans and no final status: explain the silence on its current leg."""
     t = facts.thresholds
@@ -216,37 +227,9 @@ def _in_transit(facts: Facts) -> Diagnosis:
                 escalate=age > t.customs_days,
                 threshold="customs_days",
             )
-        if age > t.customs_days:
-            return _build(
-                facts,
-                "customs_clearance",
-                "slow",
-                check_again=_soon(facts),
-                threshold="customs_days",
-            )
-        return _build(
-            facts,
-            "customs_clearance",
-            "normal",
-            check_again=_after(facts, last.time, t.customs_days),
-            threshold="customs_days",
-        )
+        return _waiting(facts, "customs_clearance", "customs_days")
     if facts.leg == "international":
-        if age > t.international_days:
-            return _build(
-                facts,
-                "international_transit",
-                "slow",
-                check_again=_soon(facts),
-                threshold="international_days",
-            )
-        return _build(
-            facts,
-            "international_transit",
-            "normal",
-            check_again=_after(facts, last.time, t.international_days),
-            threshold="international_days",
-        )
+        return _waiting(facts, "international_transit", "international_days")
     if facts.leg == "destination":
         if age > t.postal_sync_days:
             return _build(
