@@ -21,7 +21,10 @@ from starlette.routing import BaseRoute
 from bot.carriers.service import build_tracking_service
 from bot.channels import webchat
 from bot.config import Settings
+from bot.conversations.bus import Bus, make_bus
+from bot.conversations.desk import Desk
 from bot.conversations.notifier import Notifier, NotifierTiming
+from bot.conversations.office_hours import OfficeHours
 from bot.conversations.outbox import Outbox
 from bot.conversations.rasa_client import RasaClient
 from bot.conversations.router import Router
@@ -42,21 +45,42 @@ class Services:
     rasa: RasaClient
     router: Router
     outbox: Outbox
+    bus: Bus
+    desk: Desk
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-def build_services(settings: Settings, *, engine: AsyncEngine, http: httpx.AsyncClient) -> Services:
-    """Wire the per-process services around an engine and an HTTP client the caller owns."""
+def build_services(
+    settings: Settings,
+    *,
+    engine: AsyncEngine,
+    http: httpx.AsyncClient,
+    bus: Bus | None = None,
+) -> Services:
+    """Wire the per-process services around an engine and an HTTP client the caller owns.
+    The bus (live wake-ups) is in-process unless the caller passes a Redis one."""
     sessions = make_sessionmaker(engine)
     rasa = RasaClient(http, settings.rasa_url, token=settings.rasa_token)
+    bus = bus or make_bus("")
+    outbox = Outbox(sessionmaker=sessions, bus=bus)
+    desk = Desk(
+        sessionmaker=sessions,
+        bus=bus,
+        rasa=rasa,
+        outbox=outbox,
+        office_hours=OfficeHours.parse(settings.office_hours),
+        handoff_timeout=settings.handoff_timeout,
+    )
     return Services(
         settings=settings,
         engine=engine,
         sessionmaker=sessions,
         http=http,
         rasa=rasa,
-        router=Router(sessionmaker=sessions, rasa=rasa),
-        outbox=Outbox(sessionmaker=sessions),
+        router=Router(sessionmaker=sessions, rasa=rasa, bus=bus, desk=desk),
+        outbox=outbox,
+        bus=bus,
+        desk=desk,
     )
 
 
@@ -126,8 +150,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url)
+        bus = make_bus(settings.redis_url)
+        await bus.start()
         async with httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0)) as http:
-            services = build_services(settings, engine=engine, http=http)
+            services = build_services(settings, engine=engine, http=http, bus=bus)
             app.state.services = services
             services.outbox.register("web", webchat.live_sockets(app).push)
             telegram = None
@@ -151,6 +177,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     task.cancel()
                 if telegram is not None:
                     await telegram.stop()
+                await bus.close()
                 await engine.dispose()
 
     return Starlette(

@@ -71,6 +71,8 @@ class Settings:
     telegram_secret: str = ""
     notifier_interval: float = 300.0
     notifier_recheck_minutes: float = 360.0
+    office_hours: str = ""
+    handoff_timeout: float = 600.0
     # How long each leg of a journey may stay silent (PARCELDESK_WAIT_*), for `diagnose()`.
     thresholds: Thresholds = field(default_factory=Thresholds)
 
@@ -121,6 +123,8 @@ class Settings:
             telegram_secret=env.get("PARCELDESK_TELEGRAM_SECRET", ""),
             notifier_interval=_float(env, "PARCELDESK_NOTIFIER_INTERVAL", 300.0),
             notifier_recheck_minutes=_float(env, "PARCELDESK_NOTIFIER_RECHECK_MINUTES", 360.0),
+            office_hours=env.get("PARCELDESK_OFFICE_HOURS", "").strip(),
+            handoff_timeout=_float(env, "PARCELDESK_HANDOFF_TIMEOUT", 600.0),
             thresholds=Thresholds.from_mapping(env),
         )
 

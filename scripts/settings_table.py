@@ -1,6 +1,7 @@
 """Print the README's settings table from .env.example (the one documented list of settings).
 
-Usage: .venv/bin/python scripts/settings_table.py
+Usage: .venv/bin/python scripts/settings_table.py [--write]
+(--write replaces the table between the markers in README.md)
 """
 
 from __future__ import annotations
@@ -28,11 +29,28 @@ def rows() -> list[tuple[str, str, str]]:
     return out
 
 
-def main() -> None:
-    print("| setting | default | what it does |")
-    print("|---|---|---|")
+def table() -> str:
+    lines = ["| setting | default | what it does |", "|---|---|---|"]
     for name, default, doc in rows():
-        print(f"| `{name}` | `{default}` | {doc.replace('|', '/')} |")
+        lines.append(f"| `{name}` | `{default}` | {doc.replace('|', '/')} |")
+    return "\n".join(lines)
+
+
+def write_readme() -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    start = text.index("\n", text.index("<!-- settings table")) + 1
+    end = text.index("<!-- end settings table -->")
+    readme.write_text(text[:start] + table() + "\n" + text[end:])
+
+
+def main() -> None:
+    import sys
+
+    if "--write" in sys.argv[1:]:
+        write_readme()
+    else:
+        print(table())
 
 
 if __name__ == "__main__":

@@ -48,6 +48,22 @@ class RasaClient:
             raise RasaUnavailable(f"unexpected Rasa reply shape: {type(data).__name__}")
         return [item for item in data if isinstance(item, dict)]
 
+    async def append_events(self, conversation_id: str, items: list[dict[str, Any]]) -> None:
+        """Append events (pause, resume, slot, bot) to the conversation's tracker."""
+        try:
+            response = await self._client.post(
+                f"{self._base}/conversations/{conversation_id}/tracker/events",
+                params={"token": self._token} if self._token else None,
+                json=items,
+                timeout=self._timeout,
+            )
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"Rasa at {self._base} unreachable: {exc!r}") from exc
+        if response.status_code != 200:
+            raise RasaUnavailable(
+                f"Rasa answered HTTP {response.status_code}: {response.text[:200]}"
+            )
+
     async def healthy(self) -> bool:
         """True when the Rasa server answers its status endpoint with a loaded model."""
         try:

@@ -52,4 +52,5 @@ class Inbound:
     text: str
     sender_id: str | None = None
     external_id: str | None = None  # the channel's own message/update id
+    client_id: str | None = None  # the client's message id: a resend is stored once
     metadata: dict[str, Any] = field(default_factory=dict)

@@ -10,16 +10,22 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker
 
-from bot.conversations import transcript
+from bot.conversations import events, transcript
+from bot.conversations.bus import Bus, MemoryBus
 from bot.conversations.rasa_client import RasaClient, RasaUnavailable
 from bot.conversations.replies import Inbound, Reply
-from bot.storage.models import Conversation, Handoff, utcnow
+from bot.storage.models import Conversation, Message, utcnow
 from bot.tracking.texts import text
+
+if TYPE_CHECKING:
+    from bot.conversations.desk import Desk
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +41,16 @@ Claim = Callable[[AsyncSession], Awaitable[bool]]
 
 
 class AlreadyHandled(Exception):
-    """The channel's claim failed: this delivery was handled before; nothing was stored."""
+    """The channel's claim failed, or the client message id was stored before: this delivery
+    was handled before; nothing new was stored. `seq` is the earlier message's, when known."""
+
+    def __init__(self, ref: object = None, seq: int | None = None) -> None:
+        super().__init__(ref)
+        self.seq = seq
+
+
+# While a person is asked for, a buyer message gets the "still waiting" notice at most this often.
+WAITING_NOTICE_EVERY = timedelta(minutes=5)
 
 
 def merge_markers(replies: list[Reply]) -> list[Reply]:
@@ -56,9 +71,18 @@ def merge_markers(replies: list[Reply]) -> list[Reply]:
 class Router:
     """Decides who answers a conversation and runs one message through it."""
 
-    def __init__(self, *, sessionmaker: sessionmaker, rasa: RasaClient) -> None:
+    def __init__(
+        self,
+        *,
+        sessionmaker: sessionmaker,
+        rasa: RasaClient,
+        bus: Bus | None = None,
+        desk: Desk | None = None,
+    ) -> None:
         self._sessionmaker = sessionmaker
         self._rasa = rasa
+        self._bus = bus or MemoryBus()
+        self.desk = desk
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._waiting: defaultdict[str, int] = defaultdict(int)
         self._listeners: list[Listener] = []
@@ -72,7 +96,8 @@ class Router:
 
         `claim` (optional) runs in the same transaction that stores the message, so a channel's
         de-duplication record and the message commit together or not at all. When it returns
-        False nothing is stored and `AlreadyHandled` is raised."""
+        False nothing is stored and `AlreadyHandled` is raised; so is a repeated
+        `inbound.client_id`."""
         key = inbound.conversation_id
         lock = self._locks[key]
         self._waiting[key] += 1
@@ -90,21 +115,29 @@ class Router:
         async with self._sessionmaker() as session, session.begin():
             if claim is not None and not await claim(session):
                 raise AlreadyHandled(inbound.external_id)
+            if inbound.client_id:
+                earlier = await events.by_client_id(
+                    inbound.conversation_id, inbound.client_id, session=session
+                )
+                if earlier is not None:
+                    raise AlreadyHandled(inbound.client_id, earlier.seq)
             message = await transcript.record_inbound(
                 inbound.conversation_id,
                 inbound.channel,
                 inbound.text,
                 session=session,
                 external_id=inbound.external_id,
+                client_id=inbound.client_id,
             )
             conversation = await session.get(Conversation, inbound.conversation_id)
-            owner = conversation.owner if conversation else "bot"
-            message_id = message.id
+            status = conversation.status if conversation else "bot"
+            lang = conversation.language if conversation else "en"
+            message_id, seq = message.id, int(message.seq)
+        await self._announce(inbound.conversation_id, seq)
         await self._notify(inbound.conversation_id, "buyer", inbound.text)
 
-        if owner == "human":
-            # An agent answers from the console; the bot stays quiet.
-            return []
+        if status in ("pending", "open"):
+            return await self._human_side(inbound, message_id, status, lang)
         if not inbound.text.strip():
             return await self._store_replies(inbound, message_id, [Reply(EMPTY_TEXT)], "processed")
 
@@ -127,46 +160,121 @@ class Router:
         replies = merge_markers([Reply.from_rasa(item) for item in raw])
         if not replies:
             log.warning("rasa returned no reply for conversation=%s", inbound.conversation_id)
-        return await self._store_replies(inbound, message_id, replies, "processed")
+        stored = await self._store_replies(inbound, message_id, replies, "processed")
+        marker = next(
+            (r.custom["handoff"] for r in stored if r.custom and "handoff" in r.custom), None
+        )
+        if marker is not None and self.desk is not None:
+            reason = marker.get("reason") if isinstance(marker, dict) else None
+            notice = await self.desk.request_handoff(
+                inbound.conversation_id, actor="buyer", reason=reason, lang=lang
+            )
+            if notice:
+                stored += await self._store_replies(
+                    inbound, None, notice, "processed", sender="system", bot_only=False
+                )
+        return stored
+
+    async def _human_side(
+        self, inbound: Inbound, message_id: int, status: str, lang: str
+    ) -> list[Reply]:
+        """A person is asked for or answering: the bot stays quiet, but its tracker still
+        hears the message (Rasa is paused), so it knows what was said when it takes over."""
+        if status == "pending" and inbound.text.strip() == _back_payload() and self.desk:
+            replies = await self.desk.buyer_back_to_bot(inbound.conversation_id, lang)
+            return await self._store_replies(
+                inbound, message_id, replies, "processed", sender="system", bot_only=False
+            )
+        try:
+            await self._rasa.send(
+                inbound.conversation_id,
+                inbound.text,
+                {"channel": inbound.channel, **inbound.metadata},
+            )
+        except RasaUnavailable as exc:
+            log.warning(
+                "rasa did not record a message for conversation=%s: %s",
+                inbound.conversation_id,
+                exc,
+            )
+        replies: list[Reply] = []
+        if status == "pending" and await self._waiting_notice_due(inbound.conversation_id):
+            from bot.conversations.desk import back_button
+
+            replies = [Reply(text("handoff.still_waiting", lang), (back_button(lang),))]
+        return await self._store_replies(
+            inbound, message_id, replies, "human", sender="system", bot_only=False
+        )
+
+    async def _waiting_notice_due(self, conversation_id: str) -> bool:
+        async with self._sessionmaker() as session:
+            last = await session.scalar(
+                select(Message.created_at)
+                .where(
+                    Message.conversation_id == conversation_id,
+                    Message.sender == "system",
+                    Message.kind == "message",
+                )
+                .order_by(Message.seq.desc())
+                .limit(1)
+            )
+        if last is None:
+            return True
+        if last.tzinfo is None:
+            from datetime import timezone
+
+            last = last.replace(tzinfo=timezone.utc)
+        return utcnow() - last > WAITING_NOTICE_EVERY
 
     async def _store_replies(
         self,
         inbound: Inbound,
-        message_id: int,
+        message_id: int | None,
         replies: list[Reply],
         status: str,
         *,
         error: str | None = None,
+        sender: str = "bot",
+        bot_only: bool = True,
     ) -> list[Reply]:
+        """Store the replies and mark the buyer's message. Bot replies are stored only while
+        the bot still owns the conversation: an agent's claim that landed while Rasa was
+        thinking wins, and the late reply is dropped (logged), never sent."""
+        kept: list[Reply] = []
+        seqs: list[int] = []
         async with self._sessionmaker() as session, session.begin():
-            await transcript.set_message_status(message_id, status, session=session, error=error)
-            for reply in replies:
-                await transcript.record_outbound(
-                    inbound.conversation_id,
-                    inbound.channel,
-                    reply.text,
-                    session=session,
-                    payload=reply.to_dict() if (reply.buttons or reply.custom) else None,
+            if message_id is not None:
+                await transcript.set_message_status(
+                    message_id, status, session=session, error=error
                 )
-                if reply.custom and "handoff" in reply.custom:
-                    await self._request_handoff(inbound.conversation_id, reply, session=session)
-        for reply in replies:
-            await self._notify(inbound.conversation_id, "bot", reply)
-        return replies
+            for reply in replies:
+                try:
+                    stored = await events.append(
+                        inbound.conversation_id,
+                        session=session,
+                        channel=inbound.channel,
+                        sender=sender,
+                        text=reply.text,
+                        payload=reply.to_dict() if (reply.buttons or reply.custom) else None,
+                        delivery="sent",
+                        statuses=events.BOT_STATUSES if bot_only else None,
+                    )
+                except events.NotOwner:
+                    log.info(
+                        "bot reply dropped: a person owns conversation=%s now",
+                        inbound.conversation_id,
+                    )
+                    continue
+                kept.append(reply)
+                seqs.append(int(stored.seq))
+        for seq in seqs:
+            await self._announce(inbound.conversation_id, seq)
+        for reply in kept:
+            await self._notify(inbound.conversation_id, sender, reply)
+        return kept
 
-    async def _request_handoff(self, conversation_id: str, reply: Reply, *, session) -> None:
-        """Open a handoff request unless one is already open for this conversation."""
-        open_request = await session.execute(
-            select(Handoff.id).where(
-                Handoff.conversation_id == conversation_id, Handoff.closed_at.is_(None)
-            )
-        )
-        if open_request.first() is not None:
-            return
-        marker = (reply.custom or {}).get("handoff") or {}
-        reason = marker.get("reason") if isinstance(marker, dict) else None
-        session.add(Handoff(conversation_id=conversation_id, reason=reason, requested_at=utcnow()))
-        log.info("handoff requested conversation=%s reason=%s", conversation_id, reason)
+    async def _announce(self, conversation_id: str, seq: int) -> None:
+        await self._bus.publish({"type": "event", "conversation_id": conversation_id, "seq": seq})
 
     async def _notify(self, conversation_id: str, role: str, content: Reply | str) -> None:
         for listener in self._listeners:
@@ -174,3 +282,9 @@ class Router:
                 await listener(conversation_id, role, content)
             except Exception:  # a broken listener must not break the buyer's conversation
                 log.exception("listener failed for conversation=%s", conversation_id)
+
+
+def _back_payload() -> str:
+    from bot.conversations.desk import BACK_TO_BOT
+
+    return BACK_TO_BOT

@@ -7,21 +7,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Conversation, Message, utcnow
+from bot.conversations import events
+from bot.conversations.events import ensure_conversation
+from bot.storage.models import Message
 
-
-async def ensure_conversation(
-    conversation_id: str, channel: str, *, session: AsyncSession, external_id: str | None = None
-) -> Conversation:
-    """Return the conversation, creating it on first contact."""
-    conversation = await session.get(Conversation, conversation_id)
-    if conversation is None:
-        conversation = Conversation(
-            id=conversation_id, channel=channel, external_id=external_id, owner="bot"
-        )
-        session.add(conversation)
-        await session.flush()
-    return conversation
+__all__ = ["ensure_conversation", "history", "record_inbound", "record_outbound"]
 
 
 async def record_inbound(
@@ -31,22 +21,21 @@ async def record_inbound(
     *,
     session: AsyncSession,
     external_id: str | None = None,
+    client_id: str | None = None,
 ) -> Message:
     """Store a buyer's message (status `received`) before anything processes it."""
     await ensure_conversation(conversation_id, channel, session=session)
-    message = Message(
-        conversation_id=conversation_id,
-        direction="in",
-        sender="buyer",
+    return await events.append(
+        conversation_id,
+        session=session,
         channel=channel,
+        sender="buyer",
+        direction="in",
         text=text,
         status="received",
         external_id=external_id,
-        created_at=utcnow(),
+        client_id=client_id,
     )
-    session.add(message)
-    await session.flush()
-    return message
 
 
 async def record_outbound(
@@ -59,19 +48,16 @@ async def record_outbound(
     payload: dict[str, Any] | None = None,
 ) -> Message:
     """Store one reply to the buyer."""
-    message = Message(
-        conversation_id=conversation_id,
-        direction="out",
-        sender=sender,
+    await ensure_conversation(conversation_id, channel, session=session)
+    return await events.append(
+        conversation_id,
+        session=session,
         channel=channel,
+        sender=sender,
         text=text,
         payload=payload,
-        status="sent",
-        created_at=utcnow(),
+        delivery="sent",
     )
-    session.add(message)
-    await session.flush()
-    return message
 
 
 async def set_message_status(
@@ -95,7 +81,7 @@ async def history(
     result = await session.execute(
         select(Message)
         .where(Message.conversation_id == conversation_id)
-        .order_by(Message.created_at, Message.id)
+        .order_by(Message.seq, Message.id)
         .limit(limit)
     )
     return list(result.scalars())

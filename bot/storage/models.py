@@ -44,8 +44,18 @@ class Conversation(Base):
     id = Column(String(191), primary_key=True)
     channel = Column(String(32), nullable=False)
     external_id = Column(String(191), nullable=True)
+    # `owner` (bot | human) and `status` (bot | pending | open | resolved) are written only by
+    # bot.conversations.ownership, the state machine.
     owner = Column(String(16), nullable=False, default="bot")
+    status = Column(String(16), nullable=False, default="bot")
     assigned_agent_id = Column(Integer, ForeignKey("agents.id"), nullable=True)
+    pending_since = Column(DateTime(timezone=True), nullable=True)
+    # The event log's last sequence number; bumped atomically for every stored event.
+    last_seq = Column(Integer, nullable=False, default=0)
+    # Web buyers: SHA-256 of the server-issued conversation token; never the token itself.
+    token_hash = Column(String(64), nullable=True, unique=True)
+    # A shop-vouched user id (HMAC-verified) or the API key that created the conversation.
+    identity = Column(String(191), nullable=True)
     language = Column(String(8), nullable=False, default="en")
     last_tracking_number = Column(String(64), nullable=True)
     blocked = Column(Boolean, nullable=False, default=False)
@@ -69,8 +79,21 @@ class Message(Base):
     external_id = Column(String(191), nullable=True)
     error = Column(Text, nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    # The conversation's event log: per-conversation sequence number and what kind of event.
+    seq = Column(Integer, nullable=True)
+    kind = Column(String(16), nullable=False, default="message")  # message | note | status
+    agent_id = Column(Integer, ForeignKey("agents.id"), nullable=True)
+    # The client's own id for a buyer message, so a resend after a dropped socket stores once.
+    client_id = Column(String(64), nullable=True)
+    # Outbound delivery: queued | sent | delivered | failed (with delivery_error).
+    delivery = Column(String(16), nullable=True)
+    delivery_error = Column(Text, nullable=True)
 
-    __table_args__ = (Index("ix_messages_conversation_created", "conversation_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_messages_conversation_created", "conversation_id", "created_at"),
+        UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
+        UniqueConstraint("conversation_id", "client_id", name="uq_messages_conversation_client"),
+    )
 
 
 class Agent(Base):
@@ -82,6 +105,39 @@ class Agent(Base):
     name = Column(String(191), nullable=False, unique=True)
     token_hash = Column(String(128), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    password_hash = Column(String(255), nullable=True)
+    is_admin = Column(Boolean, nullable=False, default=False)
+    disabled = Column(Boolean, nullable=False, default=False)
+    last_seen_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class AgentSession(Base):
+    """A console login. The cookie holds the token; only its SHA-256 is stored."""
+
+    __tablename__ = "agent_sessions"
+
+    token_hash = Column(String(64), primary_key=True)
+    agent_id = Column(Integer, ForeignKey("agents.id"), nullable=False)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+
+
+class Transition(Base):
+    """Every ownership change: from, to, who and why (the state machine's audit record)."""
+
+    __tablename__ = "transitions"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(191), ForeignKey("conversations.id"), nullable=False)
+    from_status = Column(String(16), nullable=False)
+    to_status = Column(String(16), nullable=False)
+    actor = Column(String(64), nullable=False)  # buyer | bot | system | agent:<name>
+    agent_id = Column(Integer, ForeignKey("agents.id"), nullable=True)
+    reason = Column(String(255), nullable=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    __table_args__ = (Index("ix_transitions_conversation", "conversation_id", "id"),)
 
 
 class Handoff(Base):

@@ -17,7 +17,7 @@ from bot.conversations.replies import Inbound
 from bot.conversations.router import APOLOGY, Router
 from bot.storage.db import make_engine, make_sessionmaker
 from bot.storage.migrate import upgrade
-from bot.storage.models import Conversation, Handoff, Message
+from bot.storage.models import Conversation, Message, Transition
 from tests.support.ports import free_port
 from tests.support.servers import serve
 
@@ -97,8 +97,39 @@ async def test_it_apologises_and_keeps_the_message_when_rasa_is_down(database_ur
     await engine.dispose()
 
 
-async def test_a_handoff_marker_opens_one_handoff_request(database_url: str) -> None:
+def fake_rasa_with_tracker(
+    seen_in_db: list[str], database_url: str, replies: list[dict], tracker_events: list
+) -> Starlette:
+    """The REST channel stand-in plus Rasa's `append events` endpoint (pause, resume, ...)."""
+    app = fake_rasa(seen_in_db, database_url, replies)
+
+    async def append(request: Request) -> JSONResponse:
+        tracker_events.append((request.path_params["sender"], await request.json()))
+        return JSONResponse({})
+
+    app.router.routes.append(
+        Route("/conversations/{sender}/tracker/events", append, methods=["POST"])
+    )
+    return app
+
+
+def router_with_desk(sessions, http: httpx.AsyncClient, url: str) -> Router:
+    from bot.conversations.bus import MemoryBus
+    from bot.conversations.desk import Desk
+    from bot.conversations.outbox import Outbox
+
+    bus = MemoryBus()
+    rasa = RasaClient(http, url)
+    outbox = Outbox(sessionmaker=sessions, bus=bus)
+    desk = Desk(sessionmaker=sessions, bus=bus, rasa=rasa, outbox=outbox)
+    return Router(sessionmaker=sessions, rasa=rasa, bus=bus, desk=desk)
+
+
+async def test_a_handoff_marker_puts_the_conversation_in_the_queue_once(
+    database_url: str,
+) -> None:
     seen: list[str] = []
+    tracker: list = []
     replies = [
         {
             "recipient_id": "x",
@@ -106,38 +137,56 @@ async def test_a_handoff_marker_opens_one_handoff_request(database_url: str) -> 
             "custom": {"handoff": {"reason": "request_human"}},
         }
     ]
-    with serve(fake_rasa(seen, database_url, replies)) as url:
+    with serve(fake_rasa_with_tracker(seen, database_url, replies, tracker)) as url:
         engine = make_engine(database_url)
         sessions = make_sessionmaker(engine)
         async with httpx.AsyncClient() as http:
-            router = Router(sessionmaker=sessions, rasa=RasaClient(http, url))
-            for _ in range(2):
-                await router.handle(Inbound(channel="web", conversation_id="web:h", text="human"))
+            router = router_with_desk(sessions, http, url)
+            first = await router.handle(
+                Inbound(channel="web", conversation_id="web:h", text="human")
+            )
+            second = await router.handle(
+                Inbound(channel="web", conversation_id="web:h", text="human")
+            )
         async with sessions() as session:
-            handoffs = (await session.execute(select(Handoff))).scalars().all()
+            moves = (await session.execute(select(Transition))).scalars().all()
             conversation = await session.get(Conversation, "web:h")
-        assert [(h.conversation_id, h.reason) for h in handoffs] == [("web:h", "request_human")]
-        assert conversation is not None and conversation.channel == "web"
+        assert [(m.from_status, m.to_status, m.reason) for m in moves] == [
+            ("bot", "pending", "request_human")
+        ]
+        assert conversation is not None and conversation.status == "pending"
+        # The buyer hears the bot's words and an honest note about the wait, with a way back.
+        assert first[0].text == "I am passing you to a colleague."
+        assert "not online right now" in first[1].text
+        assert [b.payload for b in first[1].buttons] == ["/back_to_bot"]
+        # The second "human" reached Rasa's (paused) tracker but got no bot answer.
+        assert all(r.text != "I am passing you to a colleague." for r in second)
+        assert ("web:h", [{"event": "pause"}]) in tracker
         await engine.dispose()
 
 
-async def test_a_conversation_owned_by_a_human_does_not_reach_the_bot(database_url: str) -> None:
+async def test_a_conversation_owned_by_a_human_gets_no_bot_reply_but_rasa_hears_it(
+    database_url: str,
+) -> None:
     seen: list[str] = []
-    with serve(fake_rasa(seen, database_url, [{"text": "bot answer"}])) as url:
+    tracker: list = []
+    rasa = fake_rasa_with_tracker(seen, database_url, [{"text": "bot answer"}], tracker)
+    with serve(rasa) as url:
         engine = make_engine(database_url)
         sessions = make_sessionmaker(engine)
         async with sessions() as session, session.begin():
-            session.add(Conversation(id="web:agent", channel="web", owner="human"))
+            session.add(Conversation(id="web:agent", channel="web", owner="human", status="open"))
         async with httpx.AsyncClient() as http:
-            router = Router(sessionmaker=sessions, rasa=RasaClient(http, url))
+            router = router_with_desk(sessions, http, url)
             out = await router.handle(
                 Inbound(channel="web", conversation_id="web:agent", text="are you there?")
             )
         assert out == []
-        assert seen == []
+        assert seen == ["are you there?|received"]  # stored first, then recorded by Rasa
         async with sessions() as session:
-            stored = (await session.execute(select(Message.text))).scalars().all()
-        assert stored == ["are you there?"]
+            stored = (await session.execute(select(Message.text, Message.status))).all()
+        # Rasa answered (a fake that ignores pause), but the reply was not stored or sent.
+        assert [tuple(r) for r in stored] == [("are you there?", "human")]
         await engine.dispose()
 
 

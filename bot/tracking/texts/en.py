@@ -323,6 +323,39 @@ MESSAGES: dict[str, str] = {
     "telegram.command.human": "Ask for a person from our team",
     "telegram.command.help": "What I can do",
     "telegram.command.start": "Start again",
+    # Handoff to a person (bot/conversations/desk.py) and the console's canned replies.
+    "handoff.queued_online": (
+        "A person from our team will reply here shortly. You can keep writing; they will "
+        "read everything."
+    ),
+    "handoff.queued_offline": (
+        "Our team is not online right now. A person will reply here from {when}, and the "
+        "answer will arrive in this chat. You can keep writing in the meantime."
+    ),
+    "handoff.still_waiting": (
+        "Sorry for the wait: your question is still first in line for our team. The answer "
+        "will arrive in this chat. You can also go back to the assistant."
+    ),
+    "handoff.back_button": "Back to the assistant",
+    "handoff.back_to_bot": (
+        "You're back with the assistant. Send me a tracking number or ask about your parcel."
+    ),
+    "handoff.agent_joined": "{name} from our team has joined the chat.",
+    "handoff.agent_left": (
+        "{name} has handed you back to the assistant. Ask me anything about your parcel."
+    ),
+    "handoff.resolved": (
+        "{name} has marked your question as solved. Write here again any time."
+    ),
+    "canned.greeting": "Hello, this is {agent} from the support team. I'm looking at your parcel now.",
+    "canned.status": "Here is the latest on your parcel {number}: {summary}",
+    "canned.next_step": "What to do now: {next_step}",
+    "canned.check_again": "Please check again after {date}; I've noted your case.",
+    "canned.customs": (
+        "Your parcel {number} is with customs. If duties or documents are needed, the carrier "
+        "or post will contact you; pay only on the carrier's official site."
+    ),
+    "canned.closing": "Is there anything else I can help you with?",
 }
 
 COUNTRIES: dict[str, str] = {
