@@ -347,7 +347,9 @@ MESSAGES: dict[str, str] = {
     "handoff.resolved": (
         "{name} has marked your question as solved. Write here again any time."
     ),
-    "canned.greeting": "Hello, this is {agent} from the support team. I'm looking at your parcel now.",
+    "canned.greeting": (
+        "Hello, this is {agent} from the support team. I'm looking at your parcel now."
+    ),
     "canned.status": "Here is the latest on your parcel {number}: {summary}",
     "canned.next_step": "What to do now: {next_step}",
     "canned.check_again": "Please check again after {date}; I've noted your case.",
