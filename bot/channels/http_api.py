@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bot.conversations import events
 from bot.conversations.replies import Inbound
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,30 @@ async def post_message(request: Request) -> JSONResponse:
     return JSONResponse({"messages": [r.to_dict() for r in replies]})
 
 
+MAX_PAGE = 500
+
+
+async def get_messages(request: Request) -> JSONResponse:
+    """`GET /api/v1/conversations/{conversation_id}/messages?after=<seq>`: every message the
+    buyer may see after `seq` (agent replies and updates that arrived meanwhile included),
+    oldest first. Reading them marks outbound ones `delivered`."""
+    conversation_id = request.path_params["conversation_id"]
+    if not _CONVERSATION_ID.match(conversation_id):
+        return _error(400, "conversation_id may use letters, digits and _.:@- (max 128)")
+    raw_after = request.query_params.get("after", "0")
+    if not raw_after.isdigit():
+        return _error(400, "after must be a sequence number (0 or more)")
+    services = request.app.state.services
+    key = f"api:{conversation_id}"
+    async with services.sessionmaker() as session, session.begin():
+        rows = await events.after(
+            key, int(raw_after), session=session, kinds=events.BUYER_KINDS, limit=MAX_PAGE
+        )
+        unread = [m.id for m, _ in rows if m.direction == "out" and m.delivery != "delivered"]
+        await events.set_delivery(unread, "delivered", session=session)
+    return JSONResponse({"messages": [events.to_dict(m, name) for m, name in rows]})
+
+
 async def _answers(http: httpx.AsyncClient, url: str) -> bool:
     try:
         response = await http.get(url, timeout=3.0)
@@ -86,4 +111,5 @@ def routes() -> list[Route]:
     return [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/api/v1/conversations/{conversation_id}/messages", post_message, methods=["POST"]),
+        Route("/api/v1/conversations/{conversation_id}/messages", get_messages, methods=["GET"]),
     ]
