@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "numbers": "Find and validate tracking numbers in a text.",
     "track": "Track a parcel through the enabled providers.",
     "explain": "Explain a shipment (JSON file): why it looks stuck and what to do.",
+    "agents": "Add, list or disable support agents (staff console logins).",
 }
 
 
