@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker
 
-from bot.conversations import events, transcript
+from bot.conversations import events, payloads, transcript
 from bot.conversations.bus import Bus, MemoryBus
 from bot.conversations.rasa_client import RasaClient, RasaUnavailable
 from bot.conversations.replies import Inbound, Reply
@@ -141,10 +141,13 @@ class Router:
         if not inbound.text.strip():
             return await self._store_replies(inbound, message_id, [Reply(EMPTY_TEXT)], "processed")
 
+        # Typed "/intent{...}" is text; only offered buttons and channel commands are intents.
+        async with self._sessionmaker() as session:
+            offered = await payloads.offered_payloads(inbound.conversation_id, session=session)
         try:
             raw = await self._rasa.send(
                 inbound.conversation_id,
-                inbound.text,
+                payloads.rasa_text(inbound.text, inbound.channel, offered),
                 {"channel": inbound.channel, **inbound.metadata},
             )
         except RasaUnavailable as exc:
