@@ -38,3 +38,38 @@ async def test_a_good_message_in_between_resets_the_count(domain) -> None:
     ]
     tracker = make_tracker("blah", "out_of_scope", before=before)
     assert await responses(tracker, domain) == ["utter_out_of_scope"]
+
+
+def ranked_tracker(ranking: list[tuple[str, float]]):
+    tracker = make_tracker("hmm customs or not", "nlu_fallback")
+    tracker.latest_message["intent_ranking"] = [
+        {"name": name, "confidence": confidence} for name, confidence in ranking
+    ]
+    return tracker
+
+
+async def test_it_asks_which_likely_meaning_with_buttons(domain) -> None:
+    tracker = ranked_tracker(
+        [
+            ("nlu_fallback", 0.35),
+            ("customs_question", 0.31),
+            ("why_no_update", 0.28),
+            ("greet", 0.2),
+            ("refund_or_claim", 0.05),
+        ]
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionHandleMiss().run(dispatcher, tracker, domain)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_clarify"
+    assert [b["payload"] for b in message["buttons"]] == ["/customs_question", "/why_no_update"]
+
+
+async def test_it_never_offers_the_same_meaning_twice(domain) -> None:
+    tracker = ranked_tracker([("inform", 0.3), ("track_parcel", 0.3), ("frustration", 0.2)])
+    dispatcher = CollectingDispatcher()
+    await ActionHandleMiss().run(dispatcher, tracker, domain)
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
+        "/track_parcel",
+        "/request_human",
+    ]
