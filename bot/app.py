@@ -168,6 +168,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 retry = await _start_telegram(telegram)
                 if retry is not None:
                     background.append(retry)
+            background.append(asyncio.create_task(services.desk.watch_overdue()))
             if settings.notifier_interval > 0:
                 background.append(asyncio.create_task(_notifier(services).run_forever()))
             try:

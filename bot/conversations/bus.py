@@ -23,10 +23,39 @@ CHANNEL = "parceldesk:events"
 QUEUE_SIZE = 1000
 
 
+class Follower:
+    """One follower's queue, registered the moment it is created: create it *before* reading
+    the log for catch-up, so nothing published in between is missed. Iterate it for notices;
+    `close()` (or `with`) unregisters it."""
+
+    def __init__(self, fanout: _Fanout) -> None:
+        self._fanout = fanout
+        self.queue: asyncio.Queue[Notice] = asyncio.Queue(QUEUE_SIZE)
+        fanout.queues.add(self.queue)
+
+    def __aiter__(self) -> AsyncIterator[Notice]:
+        return self
+
+    async def __anext__(self) -> Notice:
+        return await self.queue.get()
+
+    async def get(self) -> Notice:
+        return await self.queue.get()
+
+    def close(self) -> None:
+        self._fanout.queues.discard(self.queue)
+
+    def __enter__(self) -> Follower:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
 class Bus(Protocol):
     async def publish(self, notice: Notice) -> None: ...
 
-    def follow(self) -> AsyncIterator[Notice]: ...
+    def follow(self) -> Follower: ...
 
     async def start(self) -> None: ...
 
@@ -37,10 +66,10 @@ class _Fanout:
     """Local subscribers, each with a bounded queue."""
 
     def __init__(self) -> None:
-        self._queues: set[asyncio.Queue[Notice]] = set()
+        self.queues: set[asyncio.Queue[Notice]] = set()
 
     def deliver(self, notice: Notice) -> None:
-        for queue in list(self._queues):
+        for queue in list(self.queues):
             try:
                 queue.put_nowait(notice)
             except asyncio.QueueFull:
@@ -49,18 +78,12 @@ class _Fanout:
                     queue.get_nowait()
                 queue.put_nowait(notice)
 
-    async def follow(self) -> AsyncIterator[Notice]:
-        queue: asyncio.Queue[Notice] = asyncio.Queue(QUEUE_SIZE)
-        self._queues.add(queue)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            self._queues.discard(queue)
+    def follow(self) -> Follower:
+        return Follower(self)
 
     @property
     def followers(self) -> int:
-        return len(self._queues)
+        return len(self.queues)
 
 
 class MemoryBus:
@@ -78,7 +101,7 @@ class MemoryBus:
     async def publish(self, notice: Notice) -> None:
         self._fanout.deliver(notice)
 
-    def follow(self) -> AsyncIterator[Notice]:
+    def follow(self) -> Follower:
         return self._fanout.follow()
 
 
@@ -138,7 +161,7 @@ class RedisBus:
             log.warning("redis publish failed (%s); delivering locally only", exc)
             self._fanout.deliver(notice)
 
-    def follow(self) -> AsyncIterator[Notice]:
+    def follow(self) -> Follower:
         return self._fanout.follow()
 
 

@@ -211,6 +211,50 @@ class Desk:
             )
             return list(rows)
 
+    async def remind_overdue(self, now: datetime | None = None) -> list[str]:
+        """Tell each buyer waiting past the timeout that they are still in line, with the way
+        back to the assistant; at most once per timeout period. Returns who was reminded."""
+        now = now or utcnow()
+        reminded: list[str] = []
+        for conversation_id in await self.overdue(now):
+            async with self._sessionmaker() as session:
+                last = await session.scalar(
+                    select(func.max(Message.created_at)).where(
+                        Message.conversation_id == conversation_id,
+                        Message.sender == "system",
+                        Message.kind == "message",
+                    )
+                )
+                lang = await session.scalar(
+                    select(Conversation.language).where(Conversation.id == conversation_id)
+                )
+            last = aware(last)
+            if last is not None and now - last < timedelta(seconds=self.handoff_timeout):
+                continue
+            lang = lang or "en"
+            await self._outbox.push(
+                conversation_id,
+                [Reply(text("handoff.still_waiting", lang), (back_button(lang),))],
+                sender="system",
+                at=now,
+            )
+            reminded.append(conversation_id)
+        return reminded
+
+    async def watch_overdue(self) -> None:
+        """Background loop of the gateway: no pending conversation is forgotten."""
+        import asyncio
+
+        every = max(5.0, min(60.0, self.handoff_timeout / 2))
+        while True:
+            await asyncio.sleep(every)
+            try:
+                reminded = await self.remind_overdue()
+                if reminded:
+                    log.info("reminded %d overdue conversation(s)", len(reminded))
+            except Exception:  # logged; the next round tries again
+                log.exception("overdue sweep failed")
+
     # --- helpers ------------------------------------------------------------------------
     async def _tell_buyer(self, conversation_id: str, body: str) -> None:
         await self._outbox.push(conversation_id, [Reply(body)], sender="system")

@@ -100,6 +100,7 @@ async def append(
     delivery: str | None = None,
     statuses: Iterable[str] | None = None,
     holder: int | None = None,
+    at: datetime | None = None,
 ) -> Message:
     """Store one event with the next sequence number (see `next_seq` for `statuses`)."""
     seq = await next_seq(conversation_id, session=session, statuses=statuses, holder=holder)
@@ -117,7 +118,7 @@ async def append(
         client_id=client_id,
         external_id=external_id,
         delivery=delivery,
-        created_at=utcnow(),
+        created_at=at or utcnow(),
     )
     session.add(message)
     await session.flush()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 
 from sqlalchemy.orm import sessionmaker
 
@@ -17,7 +18,24 @@ from bot.storage.models import Message
 
 log = logging.getLogger(__name__)
 
-Sender = Callable[[str, Sequence[Reply]], Awaitable[bool]]
+
+class Undelivered:
+    """What a sender returns when the channel did not take the messages, with the reason the
+    agent is shown (e.g. "the buyer blocked the bot"). Falsy, like `False`."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return f"Undelivered({self.reason!r})"
+
+
+# `sender(conversation_id, replies)`: True when the channel accepted every message; False or
+# `Undelivered(reason)` when it did not. It should not raise for a buyer it cannot reach.
+Sender = Callable[[str, Sequence[Reply]], Awaitable[bool | Undelivered]]
 
 
 def reply_of(message: Message) -> Reply:
@@ -44,7 +62,12 @@ class Outbox:
         self._senders[channel] = sender
 
     async def push(
-        self, conversation_id: str, replies: Sequence[Reply], *, sender: str = "bot"
+        self,
+        conversation_id: str,
+        replies: Sequence[Reply],
+        *,
+        sender: str = "bot",
+        at: datetime | None = None,
     ) -> bool:
         """Store, then deliver. True when a live channel took the messages; False when they
         are only stored (buyer offline, channel not running, or the buyer blocked us)."""
@@ -62,6 +85,7 @@ class Outbox:
                         text=reply.text,
                         payload=reply.to_dict() if (reply.buttons or reply.custom) else None,
                         delivery="queued",
+                        at=at,
                     )
                 )
         for message in stored:
@@ -87,9 +111,11 @@ class Outbox:
             return False
         if delivered:
             await self._record(ids, "sent")
+        elif isinstance(delivered, Undelivered):
+            await self._record(ids, "failed", delivered.reason)
         elif channel == "telegram":
             await self._record(ids, "failed", "not delivered (blocked, or Telegram unreachable)")
-        return delivered
+        return bool(delivered)
 
     async def _record(self, ids: list[int], state: str, error: str | None = None) -> None:
         async with self._sessionmaker() as session, session.begin():

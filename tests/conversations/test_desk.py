@@ -231,3 +231,34 @@ async def test_the_event_log_numbers_every_event_once_in_order(
         assert "private" not in [m.text for m, _ in buyer_view]
         assert all(m.kind == "message" for m, _ in buyer_view)
         assert [m.seq for m, _ in tail] == seqs[10:]
+
+
+async def test_a_buyer_waiting_too_long_is_reminded_once_per_period_with_a_way_back(
+    database_url: str, rasa: tuple[FakeRasa, str]
+) -> None:
+    from datetime import timedelta
+
+    from bot.storage.models import utcnow
+
+    _fake, url = rasa
+    async with wired(database_url, url) as (router, desk, sessions):
+        await router.handle(Inbound(channel="api", conversation_id="api:w", text="hi"))
+        await desk.request_handoff("api:w", actor="buyer", reason="request_human")
+        assert await desk.remind_overdue() == []  # not overdue yet
+        later = utcnow() + timedelta(seconds=desk.handoff_timeout + 5)
+        assert await desk.overdue(later) == ["api:w"]
+        assert await desk.remind_overdue(later) == ["api:w"]
+        assert await desk.remind_overdue(later + timedelta(seconds=1)) == []
+        async with sessions() as session:
+            last = (await events.after("api:w", 0, session=session))[-1][0]
+        assert last.text.startswith("Sorry for the wait")
+        assert last.payload["buttons"] == [
+            {"title": "Back to the assistant", "payload": "/back_to_bot"}
+        ]
+        back = await router.handle(
+            Inbound(channel="api", conversation_id="api:w", text="/back_to_bot")
+        )
+        assert back[0].text.startswith("You're back with the assistant")
+        async with sessions() as session:
+            status, _ = await ownership.current("api:w", session=session)
+        assert status == "bot"
