@@ -296,7 +296,7 @@ MESSAGES: dict[str, str] = {
         "Please type your question or your tracking number, and I will look it up."
     ),
     "gateway.failure": "Sorry, something went wrong on our side. Please try again in a moment.",
-    # The Telegram channel's own answers and its command menu (bot/channels/telegram*.py).
+    # The Telegram channel's own answers and its command menu (bot/channels/telegram/).
     # Say only what the product does: /human records a request for our team, /subscribe saves
     # the last tracked parcel for updates in this chat.
     "telegram.help": (

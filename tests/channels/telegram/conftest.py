@@ -17,7 +17,7 @@ import pytest
 from bot.config import Settings
 from bot.storage.db import make_engine
 from bot.storage.migrate import upgrade
-from tests.channels.fake_bot_api import TOKEN, FakeBotApi, running_fake_bot_api
+from tests.channels.telegram.fake_bot_api import TOKEN, FakeBotApi, running_fake_bot_api
 
 RASA_URL = "http://rasa.test"
 

@@ -1,10 +1,12 @@
-"""Telegram channel (python-telegram-bot 22): commands, inline buttons, typing indicator,
-webhook or long polling.
+"""The Telegram bot of one gateway process (python-telegram-bot 22): commands, inline buttons,
+typing indicator, webhook or long polling, and `send()` for messages the buyer did not just ask
+for (agent replies, desk notices, parcel updates) through the Outbox.
 
-Every update is claimed by `update_id` in the gateway database, so a webhook retry or a
+Every update is claimed by `update_id` (bot.conversations.dedupe), so a webhook retry or a
 re-delivered poll is answered once. A message for the bot is claimed in the same transaction
 in which the router stores it: the claim and the stored message exist together or not at all.
-Updates of one chat run in arrival order (`ChatOrderedProcessor`).
+Updates of one chat run in arrival order (`ChatOrderedProcessor`). Who answers (bot or a
+person) is the router's decision; this module never reads or writes storage itself.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ import hmac
 import logging
 import re
 from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import sessionmaker
 from telegram import (
     Message,
     Update,
@@ -37,31 +39,23 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels import telegram_commands as commands
-from bot.channels.telegram_format import digest_of, find_payload
-from bot.channels.telegram_send import Sender
-from bot.channels.telegram_updates import (
+from bot.channels.telegram import commands
+from bot.channels.telegram.format import digest_of, find_payload
+from bot.channels.telegram.send import Outcome, Sender, Sent
+from bot.channels.telegram.updates import (
     CHANNEL,
     ChatOrderedProcessor,
     addressed_text,
-    claim_update,
     conversation_id_for,
-    set_blocked,
 )
-
-# Re-exported: the gateway (bot/app.py) takes the route from this module.
-from bot.channels.telegram_webhook import telegram_routes
 from bot.config import Settings
+from bot.conversations import buyers, dedupe
+from bot.conversations.outbox import Undelivered
 from bot.conversations.replies import Inbound, Reply
-from bot.conversations.router import AlreadyHandled
-from bot.storage.models import Conversation
-from bot.storage.models import Message as StoredMessage
+from bot.conversations.router import AlreadyHandled, Router
 from bot.tracking.texts import text as catalogue_text
 
-if TYPE_CHECKING:
-    from bot.app import Services
-
-__all__ = ["TelegramChannel", "telegram_routes"]
+__all__ = ["ChannelServices", "TelegramChannel"]
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +64,18 @@ TYPING_EVERY = 4.0  # Telegram shows a chat action for about 5 s
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
+class ChannelServices(Protocol):
+    """What the channel uses of the gateway's services (bot.app.Services has them). Declared
+    here so the channel does not import the composition root that imports it."""
+
+    sessionmaker: sessionmaker
+    router: Router
+
+
 class TelegramChannel:
     """The Telegram bot of one gateway process. `start()`/`stop()` follow the app's lifespan."""
 
-    def __init__(self, settings: Settings, services: Services) -> None:
+    def __init__(self, settings: Settings, services: ChannelServices) -> None:
         self._settings = settings
         self._services = services
         self._application: Application | None = None
@@ -129,20 +131,22 @@ class TelegramChannel:
             )
         application = self._build()
         self._application = application
-        self._sender = Sender(
+        sender = Sender(
             application.bot, self._services.sessionmaker, retry_base_delay=self.retry_base_delay
         )
         await application.initialize()
         bot = application.bot
-        await self._sender.call_with_retry(lambda: bot.set_my_commands(commands.bot_commands()))
+        await sender.call_with_retry(lambda: bot.set_my_commands(commands.bot_commands()))
         if self.webhook_mode:
-            await self._sender.call_with_retry(
+            await sender.call_with_retry(
                 lambda: bot.set_webhook(
                     url=self._settings.telegram_webhook_url,
                     secret_token=self._settings.telegram_secret,
                     allowed_updates=ALLOWED_UPDATES,
                 )
             )
+        # From here on `send()` works: the bot is connected and handlers may answer.
+        self._sender = sender
         await application.start()
         if not self.webhook_mode:
             assert application.updater is not None
@@ -162,6 +166,9 @@ class TelegramChannel:
             await application.updater.stop()
         if application.running:
             await application.stop()
+        # Handlers have finished; sends from now on are refused instead of hitting a closed
+        # connection.
+        self._sender = None
         await application.shutdown()
 
     # ---- receiving -------------------------------------------------------------------------
@@ -182,8 +189,7 @@ class TelegramChannel:
     async def _claim_alone(self, update: Update) -> bool:
         """Claim an update the channel answers by itself (nothing is stored for it). True for
         the first delivery; False (and logged) for a repeat."""
-        async with self._services.sessionmaker() as session, session.begin():
-            first = await claim_update(update.update_id, session=session)
+        first = await dedupe.claim_alone(self._services.sessionmaker, CHANNEL, update.update_id)
         if not first:
             log.info("telegram update %s already handled; skipping", update.update_id)
         return first
@@ -250,23 +256,7 @@ class TelegramChannel:
         if digest is None:
             return data
         async with self._services.sessionmaker() as session:
-            rows = await session.execute(
-                select(StoredMessage.payload)
-                .where(
-                    StoredMessage.conversation_id == conversation_id_for(chat_id),
-                    StoredMessage.direction == "out",
-                    StoredMessage.payload.is_not(None),
-                )
-                .order_by(StoredMessage.id.desc())
-                .limit(100)
-            )
-            payloads = [
-                str(button.get("payload", ""))
-                for (payload,) in rows
-                if isinstance(payload, dict)
-                for button in payload.get("buttons") or ()
-                if isinstance(button, dict)
-            ]
+            payloads = await buyers.offered_payloads(conversation_id_for(chat_id), session=session)
         return find_payload(digest, payloads)
 
     async def _turn(self, update: Update, text: str) -> None:
@@ -280,11 +270,11 @@ class TelegramChannel:
 
         async def claim(session: AsyncSession) -> bool:
             # Runs in the router's transaction that stores the message (see module docstring).
-            if not await claim_update(update.update_id, session=session):
+            if not await dedupe.claim_update(CHANNEL, update.update_id, session=session):
                 return False
             if private:
                 # A buyer who writes to us has unblocked the bot: they can be answered again.
-                await set_blocked(conversation_id, False, session=session)
+                await buyers.set_blocked(conversation_id, False, session=session)
             return True
 
         inbound = Inbound(
@@ -346,26 +336,29 @@ class TelegramChannel:
 
     # ---- sending ---------------------------------------------------------------------------
 
-    async def send(self, conversation_id: str, replies: Sequence[Reply]) -> bool:
-        """Push replies to a Telegram conversation (notifier, agents). False when the buyer
-        blocked the bot or the message could not be delivered."""
+    async def send(self, conversation_id: str, replies: Sequence[Reply]) -> bool | Undelivered:
+        """The Outbox's sender for `telegram:` conversations (agent replies, desk notices,
+        parcel updates): True only when Telegram accepted every message; otherwise
+        `Undelivered(reason)` (falsy), never an exception, when the buyer blocked the bot, the
+        Bot API is unreachable or refuses, or the channel is not running."""
         prefix = f"{CHANNEL}:"
         if not conversation_id.startswith(prefix):
             raise ValueError(f"{conversation_id!r} is not a Telegram conversation")
         async with self._services.sessionmaker() as session:
-            conversation = await session.get(Conversation, conversation_id)
-        if conversation is not None and conversation.blocked:
+            blocked = await buyers.is_blocked(conversation_id, session=session)
+        if blocked:
             log.info("not sending to %s: the buyer blocked the bot", conversation_id)
-            return False
-        return await self.deliver(int(conversation_id[len(prefix) :]), replies)
+            return Undelivered("the buyer blocked the bot")
+        outcome = await self.deliver(int(conversation_id[len(prefix) :]), replies)
+        return True if outcome else Undelivered(outcome.reason)
 
     async def deliver(
         self, chat_id: int, replies: Sequence[Reply], *, update: Update | None = None
-    ) -> bool:
+    ) -> Outcome:
         """Send replies in order (see `Sender.deliver`); in groups the first piece quotes the
-        buyer's message."""
+        buyer's message. Falsy with the reason when they could not all be delivered."""
         if self._sender is None:
-            raise RuntimeError("the Telegram channel has not been started")
+            return Outcome(Sent.FAILED, "the Telegram channel is not running")
         return await self._sender.deliver(chat_id, replies, reply_to=_reply_target(update))
 
 

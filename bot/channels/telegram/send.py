@@ -1,5 +1,7 @@
 """Sending to Telegram: replies as split, escaped messages with inline keyboards, with retries
-for flood control and network errors, and the `blocked` mark for buyers who blocked the bot."""
+for flood control and network errors, and the `blocked` mark (bot.conversations.buyers) for
+buyers who blocked the bot. Every send ends in an `Outcome` that says whether Telegram accepted
+the message and, if not, why; nothing here raises for a buyer who cannot be reached."""
 
 from __future__ import annotations
 
@@ -7,17 +9,26 @@ import asyncio
 import logging
 import warnings
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
 from typing import Any
 
 from sqlalchemy.orm import sessionmaker
 from telegram import Bot, InlineKeyboardMarkup, ReplyParameters
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
-from bot.channels.telegram_commands import choose_text
-from bot.channels.telegram_format import PARSE_MODE, escape, keyboard, split_text
-from bot.channels.telegram_updates import conversation_id_for, set_blocked
+from bot.channels.telegram.commands import choose_text
+from bot.channels.telegram.format import PARSE_MODE, escape, keyboard, split_text
+from bot.channels.telegram.updates import conversation_id_for
+from bot.conversations.buyers import set_blocked
 from bot.conversations.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -32,6 +43,20 @@ class Sent(Enum):
     FAILED = "failed"
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """How a send ended; truthy only when Telegram accepted every message."""
+
+    sent: Sent
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.sent is Sent.OK
+
+
+DELIVERED = Outcome(Sent.OK)
+
+
 class Sender:
     """Delivers replies through one `Bot`; `sessions` is used to mark blocked conversations."""
 
@@ -42,10 +67,10 @@ class Sender:
 
     async def deliver(
         self, chat_id: int, replies: Sequence[Reply], *, reply_to: int | None = None
-    ) -> bool:
+    ) -> Outcome:
         """Send replies in order: long texts split at Telegram's limit, buttons as an inline
         keyboard under the last piece. Stops at the first message that cannot be delivered
-        and returns False then."""
+        and returns its (falsy) outcome then."""
         for reply in replies:
             markup = keyboard(reply.buttons)
             pieces = split_text(reply.text) if reply.text.strip() else []
@@ -56,10 +81,10 @@ class Sender:
                 outcome = await self.send_message(
                     chat_id, escape(piece), markup if last else None, reply_to
                 )
-                if outcome is not Sent.OK:
-                    return False
+                if not outcome:
+                    return outcome
                 reply_to = None  # only the first piece quotes the buyer's message
-        return True
+        return DELIVERED
 
     async def send_message(
         self,
@@ -67,7 +92,7 @@ class Sender:
         text: str,
         markup: InlineKeyboardMarkup | None,
         reply_to: int | None = None,
-    ) -> Sent:
+    ) -> Outcome:
         """One sendMessage of already escaped HTML, retried on flood control (RetryAfter) and
         network errors; a 403 marks the conversation blocked and is not retried."""
         waited = 0.0
@@ -84,35 +109,40 @@ class Sender:
                         else None
                     ),
                 )
-                return Sent.OK
+                return DELIVERED
             except RetryAfter as exc:
                 delay = retry_after_seconds(exc)
                 waited += delay
                 if waited > MAX_FLOOD_WAIT:
                     log.error("chat %s: flood control wait too long (%.0f s)", chat_id, waited)
-                    return Sent.FAILED
+                    return Outcome(Sent.FAILED, f"Telegram flood control: {waited:.0f} s wait")
                 log.warning("chat %s: flood control, retrying in %.1f s", chat_id, delay)
                 await asyncio.sleep(delay)
             except Forbidden as exc:
                 log.info("chat %s blocked the bot or removed it: %s", chat_id, exc)
                 async with self._sessions() as session, session.begin():
                     await set_blocked(conversation_id_for(chat_id), True, session=session)
-                return Sent.BLOCKED
+                return Outcome(Sent.BLOCKED, f"the buyer blocked the bot ({exc.message})")
             except ChatMigrated as exc:
                 log.info("chat %s became supergroup %s", chat_id, exc.new_chat_id)
                 chat_id = exc.new_chat_id
             except BadRequest as exc:
                 # Permanent: retrying the same request cannot succeed.
                 log.error("chat %s: Telegram refused the message: %s", chat_id, exc)
-                return Sent.FAILED
+                return Outcome(Sent.FAILED, f"Telegram refused the message: {exc.message}")
             except NetworkError as exc:  # includes TimedOut
                 if attempt == SEND_ATTEMPTS:
                     log.error("chat %s: giving up after %d attempts: %s", chat_id, attempt, exc)
-                    return Sent.FAILED
+                    return Outcome(
+                        Sent.FAILED, f"Telegram unreachable after {attempt} attempts: {exc}"
+                    )
                 delay = self.retry_base_delay * 2 ** (attempt - 1)
                 log.warning("chat %s: network error (%s), retrying in %.1f s", chat_id, exc, delay)
                 await asyncio.sleep(delay)
-        return Sent.FAILED
+            except TelegramError as exc:  # anything else PTB reports, e.g. Conflict
+                log.error("chat %s: Telegram error: %s", chat_id, exc)
+                return Outcome(Sent.FAILED, f"Telegram error: {exc.message}")
+        return Outcome(Sent.FAILED, "Telegram did not accept the message")
 
     async def call_with_retry(self, call: Callable[[], Awaitable[Any]]) -> Any:
         """Run a Bot API call (start-up registration), retrying flood control and network

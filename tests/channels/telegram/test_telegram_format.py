@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.channels.telegram_format import (
+from bot.channels.telegram.format import (
     MAX_CALLBACK_BYTES,
     callback_data_for,
     digest_of,
@@ -16,7 +16,7 @@ from bot.channels.telegram_format import (
     utf16_len,
 )
 from bot.conversations.replies import Button
-from tests.channels.fake_bot_api import visible_text
+from tests.channels.telegram.fake_bot_api import visible_text
 
 
 def test_it_escapes_markup_so_the_buyer_sees_it_literally() -> None:

@@ -12,14 +12,14 @@ from sqlalchemy import select
 from starlette.applications import Starlette
 
 from bot.channels.telegram import TelegramChannel, telegram_routes
-from bot.channels.telegram_format import DIGEST_PREFIX, payload_digest
+from bot.channels.telegram.format import DIGEST_PREFIX, payload_digest
 from bot.conversations import transcript
 from bot.conversations.replies import Reply
 from bot.conversations.router import APOLOGY
 from bot.storage.models import Conversation, Message, ProcessedUpdate
 from bot.tracking.texts import text
-from tests.channels.conftest import Wiring
-from tests.channels.fake_bot_api import BOT_USERNAME, FakeBotApi
+from tests.channels.telegram.conftest import Wiring
+from tests.channels.telegram.fake_bot_api import BOT_USERNAME, FakeBotApi
 
 CHAT = 4711
 WEBHOOK = "https://parceldesk.example/telegram/webhook"
@@ -474,10 +474,12 @@ async def test_a_buyer_who_blocked_the_bot_is_marked_and_not_retried(
         fake_api.queue_update(fake_api.message_update(CHAT, "hello"))
         await fake_api.until(lambda: fake_api.sent_to(CHAT))
         fake_api.blocked_chats.add(CHAT)
-        assert await channel.send("telegram:4711", [Reply("Your parcel moved.")]) is False
+        first = await channel.send("telegram:4711", [Reply("Your parcel moved.")])
         sends_after_block = len(fake_api.calls_of("sendMessage"))
-        assert await channel.send("telegram:4711", [Reply("And again.")]) is False
+        again = await channel.send("telegram:4711", [Reply("And again.")])
 
+    assert not first and "blocked" in first.reason
+    assert not again and again.reason == "the buyer blocked the bot"
     assert sends_after_block == 2, "one attempt, no retries on 403"
     assert len(fake_api.calls_of("sendMessage")) == 2, "a blocked buyer is not tried again"
     (conversation,) = await rows(wiring, Conversation)

@@ -1,4 +1,5 @@
-"""Receiving Telegram updates reliably: once only, in order per chat, and only when addressed."""
+"""Receiving Telegram updates: which conversation a chat is, in order per chat, and only when
+the bot is addressed. (Once-only handling is bot.conversations.dedupe's claim.)"""
 
 from __future__ import annotations
 
@@ -7,15 +8,9 @@ import re
 from collections.abc import Awaitable
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseUpdateProcessor
-
-from bot.storage.models import Conversation, ProcessedUpdate, utcnow
 
 CHANNEL = "telegram"
 
@@ -23,31 +18,6 @@ CHANNEL = "telegram"
 def conversation_id_for(chat_id: int) -> str:
     """The conversation a Telegram chat belongs to (private chats and groups alike)."""
     return f"{CHANNEL}:{chat_id}"
-
-
-async def claim_update(update_id: int, *, session: AsyncSession) -> bool:
-    """Record that `update_id` is being handled. True for the first claim ever; False when it
-    was claimed before (a webhook retry, a re-delivered poll, another replica). The caller
-    commits; the primary key makes the claim atomic across processes."""
-    values = {"channel": CHANNEL, "update_id": str(update_id), "processed_at": utcnow()}
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        statement = sqlite_insert(ProcessedUpdate).values(**values).on_conflict_do_nothing()
-    elif dialect == "postgresql":
-        statement = postgresql_insert(ProcessedUpdate).values(**values).on_conflict_do_nothing()
-    else:
-        raise NotImplementedError(f"update de-duplication is not implemented for {dialect}")
-    result = await session.execute(statement)
-    return result.rowcount == 1
-
-
-async def set_blocked(conversation_id: str, blocked: bool, *, session: AsyncSession) -> None:
-    """Mark whether the buyer blocked the bot (Telegram answers 403 to every send then)."""
-    await session.execute(
-        update(Conversation)
-        .where(Conversation.id == conversation_id, Conversation.blocked.is_not(blocked))
-        .values(blocked=blocked)
-    )
 
 
 def addressed_text(message: Message, *, bot_username: str, bot_id: int) -> str | None:

@@ -1,4 +1,5 @@
-"""Claiming updates once, per-chat ordering, and when the bot is addressed in a group."""
+"""Per-chat ordering, and when the bot is addressed in a group. (Claiming updates once is
+tests/conversations/test_dedupe.py.)"""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ from typing import Any
 
 from telegram import Message, Update
 
-from bot.channels.telegram_updates import ChatOrderedProcessor, addressed_text, claim_update
-from bot.storage.db import make_engine, make_sessionmaker
-from tests.channels.fake_bot_api import BOT_ID, BOT_USERNAME, FakeBotApi
+from bot.channels.telegram.updates import ChatOrderedProcessor, addressed_text
+from tests.channels.telegram.fake_bot_api import BOT_ID, BOT_USERNAME, FakeBotApi
 
 
 def message(api: FakeBotApi, text: str, **kwargs: Any) -> Message:
@@ -49,19 +49,6 @@ def test_in_a_group_other_talk_is_ignored() -> None:
     assert (
         addressed(message(api, "mail me at bob@parceldesk_test_bot.com", chat_type="group")) is None
     )
-
-
-async def test_an_update_is_claimed_once_only(database_url: str) -> None:
-    engine = make_engine(database_url)
-    sessions = make_sessionmaker(engine)
-    results = []
-    for _ in range(2):
-        async with sessions() as session, session.begin():
-            results.append(await claim_update(123, session=session))
-    async with sessions() as session, session.begin():
-        results.append(await claim_update(124, session=session))
-    await engine.dispose()
-    assert results == [True, False, True]
 
 
 async def test_one_chat_runs_in_order_and_chats_run_side_by_side() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import Settings
 from bot.tracking.texts import text
-from tests.channels.fake_bot_api import TOKEN, FakeBotApi, running_fake_bot_api
+from tests.channels.telegram.fake_bot_api import TOKEN, FakeBotApi, running_fake_bot_api
 from tests.support.ports import free_port
 from tests.support.stack import Stack, running_stack
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.tracking.texts import text
-from tests.channels.fake_bot_api import TOKEN, FakeBotApi, running_fake_bot_api
+from tests.channels.telegram.fake_bot_api import TOKEN, FakeBotApi, running_fake_bot_api
 from tests.support.stack import Stack, running_stack
 
 pytestmark = pytest.mark.e2e
