@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -43,14 +44,23 @@ class ScriptedRasa:
     received: list[tuple[str, str]] = field(default_factory=list)
     delays: dict[str, float] = field(default_factory=dict)
     down: bool = False
+    # Tracker events the desk appended (pause, resume, slot, bot), per conversation.
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     def texts(self) -> list[str]:
         return [text for _sender, text in self.received]
+
+    def event_names(self, conversation_id: str) -> list[str]:
+        return [e["event"] for c, e in self.events if c == conversation_id]
 
     async def __call__(self, request: httpx.Request) -> httpx.Response:
         if self.down:
             raise httpx.ConnectError("connection refused", request=request)
         body = json.loads(request.content)
+        if request.url.path.endswith("/tracker/events"):
+            conversation_id = unquote(request.url.path.split("/")[-3])
+            self.events.extend((conversation_id, item) for item in body)
+            return httpx.Response(200, json={})
         self.received.append((body["sender"], body["message"]))
         await asyncio.sleep(self.delays.get(body["message"], 0))
         answer = self.answers.get(body["message"], [{"text": f"echo: {body['message']}"}])
