@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute
 
 from bot.carriers.service import build_tracking_service
-from bot.channels import webchat
+from bot.channels import widget
 from bot.config import Settings
 from bot.conversations.bus import Bus, make_bus
 from bot.conversations.desk import Desk
@@ -27,6 +27,7 @@ from bot.conversations.notifier import Notifier, NotifierTiming
 from bot.conversations.office_hours import OfficeHours
 from bot.conversations.outbox import Outbox
 from bot.conversations.rasa_client import RasaClient
+from bot.conversations.redelivery import Redelivery
 from bot.conversations.router import Router
 from bot.storage.db import make_engine, make_sessionmaker
 from bot.tracking.texts import text
@@ -85,15 +86,18 @@ def build_services(
 
 
 def _routes(settings: Settings) -> list[BaseRoute]:
-    from bot.channels import http_api, webchat
+    from bot.channels import http_api, widget
     from bot.channels.carrier_webhooks import carrier_webhook_routes
 
-    routes: list[BaseRoute] = [*http_api.routes(), *webchat.routes()]
+    routes: list[BaseRoute] = [*http_api.routes(), *widget.routes()]
     if settings.telegram_token:
         from bot.channels.telegram import telegram_routes
 
         routes.extend(telegram_routes())
     routes.extend(carrier_webhook_routes(settings))
+    from bot.console import console_routes
+
+    routes.append(console_routes())
     return routes
 
 
@@ -122,6 +126,16 @@ async def _start_telegram(telegram: Any) -> asyncio.Task[None] | None:
                 delay = min(delay * 2, 300.0)
 
     return asyncio.create_task(retry_forever())
+
+
+def _redelivery(services: Services) -> Redelivery:
+    """Answers held and crash-stranded messages once the bot is back."""
+    return Redelivery(
+        sessionmaker=services.sessionmaker,
+        router=services.router,
+        rasa=services.rasa,
+        outbox=services.outbox,
+    )
 
 
 def _notifier(services: Services) -> Notifier:
@@ -155,7 +169,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         async with httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0)) as http:
             services = build_services(settings, engine=engine, http=http, bus=bus)
             app.state.services = services
-            services.outbox.register("web", webchat.live_sockets(app).push)
+            services.outbox.register("web", widget.presence.of(app).sender)
             telegram = None
             background: list[asyncio.Task[None]] = []
             if settings.telegram_token:
@@ -169,6 +183,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 if retry is not None:
                     background.append(retry)
             background.append(asyncio.create_task(services.desk.watch_overdue()))
+            background.append(asyncio.create_task(_redelivery(services).run_forever()))
             if settings.notifier_interval > 0:
                 background.append(asyncio.create_task(_notifier(services).run_forever()))
             try:

@@ -64,6 +64,24 @@ class RasaClient:
                 f"Rasa answered HTTP {response.status_code}: {response.text[:200]}"
             )
 
+    async def tracker_events(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The conversation's tracker events (all of them), oldest first."""
+        try:
+            response = await self._client.get(
+                f"{self._base}/conversations/{conversation_id}/tracker",
+                params={"include_events": "ALL", **({"token": self._token} if self._token else {})},
+                timeout=self._timeout,
+            )
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"Rasa at {self._base} unreachable: {exc!r}") from exc
+        if response.status_code != 200:
+            raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
+        try:
+            events = response.json().get("events") or []
+        except (ValueError, AttributeError) as exc:
+            raise RasaUnavailable("Rasa answered a tracker that is not JSON") from exc
+        return [e for e in events if isinstance(e, dict)]
+
     async def healthy(self) -> bool:
         """True when the Rasa server answers its status endpoint with a loaded model."""
         try:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-APOLOGY = text("gateway.unavailable")
+APOLOGY = text("gateway.held")
 EMPTY_TEXT = text("gateway.empty_message")
 
 # Listeners get (conversation_id, role, text) for every stored message; the console and
@@ -49,6 +49,8 @@ class AlreadyHandled(Exception):
         self.seq = seq
 
 
+# The gateway's id of the buyer message, in Rasa's user-event metadata (finds a late answer).
+MESSAGE_ID_KEY = "gateway_message_id"
 # While a person is asked for, a buyer message gets the "still waiting" notice at most this often.
 WAITING_NOTICE_EVERY = timedelta(minutes=5)
 
@@ -141,15 +143,32 @@ class Router:
         if not inbound.text.strip():
             return await self._store_replies(inbound, message_id, [Reply(EMPTY_TEXT)], "processed")
 
+        if await self._has_held(inbound.conversation_id, before=message_id):
+            # Earlier messages wait for the bot to come back: keep the order, answer later.
+            await self._mark(message_id, "held", "queued behind held messages")
+            return []
+        return await self._ask_bot(inbound, message_id, lang)
+
+    async def _ask_bot(
+        self, inbound: Inbound, message_id: int, lang: str, *, replay: bool = False
+    ) -> list[Reply]:
+        """Send the stored message to Rasa and store its answer. When Rasa is down or answers
+        nothing (its action server is down), the message is held and the buyer told once;
+        the redelivery loop answers it when the bot is back."""
         # Typed "/intent{...}" is text; only offered buttons and channel commands are intents.
         async with self._sessionmaker() as session:
             offered = await payloads.offered_payloads(inbound.conversation_id, session=session)
+        metadata = {"channel": inbound.channel, **inbound.metadata, MESSAGE_ID_KEY: message_id}
         try:
-            raw = await self._rasa.send(
-                inbound.conversation_id,
-                payloads.rasa_text(inbound.text, inbound.channel, offered),
-                {"channel": inbound.channel, **inbound.metadata},
-            )
+            raw = None
+            if replay:
+                raw = await self._answer_already_given(inbound.conversation_id, message_id)
+            if raw is None:
+                raw = await self._rasa.send(
+                    inbound.conversation_id,
+                    payloads.rasa_text(inbound.text, inbound.channel, offered),
+                    metadata,
+                )
         except RasaUnavailable as exc:
             log.error(
                 "rasa unavailable for conversation=%s message=%s: %s",
@@ -157,13 +176,16 @@ class Router:
                 message_id,
                 exc,
             )
-            return await self._store_replies(
-                inbound, message_id, [Reply(APOLOGY)], "failed", error=str(exc)
-            )
+            return await self._hold(inbound, message_id, str(exc), lang, replay=replay)
         replies = merge_markers([Reply.from_rasa(item) for item in raw])
         if not replies:
-            log.warning("rasa returned no reply for conversation=%s", inbound.conversation_id)
-        stored = await self._store_replies(inbound, message_id, replies, "processed")
+            log.error(
+                "rasa returned no reply for conversation=%s message=%s (action server down?)",
+                inbound.conversation_id,
+                message_id,
+            )
+            return await self._hold(inbound, message_id, "empty answer", lang, replay=replay)
+        stored = await self._store_replies(inbound, message_id, replies, "processed", queued=replay)
         marker = next(
             (r.custom["handoff"] for r in stored if r.custom and "handoff" in r.custom), None
         )
@@ -174,9 +196,95 @@ class Router:
             )
             if notice:
                 stored += await self._store_replies(
-                    inbound, None, notice, "processed", sender="system", bot_only=False
+                    inbound,
+                    None,
+                    notice,
+                    "processed",
+                    sender="system",
+                    bot_only=False,
+                    queued=replay,
                 )
         return stored
+
+    async def _hold(
+        self, inbound: Inbound, message_id: int, error: str, lang: str, *, replay: bool
+    ) -> list[Reply]:
+        """Keep the message for a later answer; tell the buyer honestly, once per outage."""
+        if replay:
+            await self._mark(message_id, "held", error)
+            return []
+        already_told = await self._has_held(inbound.conversation_id, before=message_id)
+        notice = [] if already_told else [Reply(text("gateway.held", lang))]
+        return await self._store_replies(
+            inbound, message_id, notice, "held", error=error, sender="system", bot_only=False
+        )
+
+    async def _has_held(self, conversation_id: str, *, before: int) -> bool:
+        async with self._sessionmaker() as session:
+            found = await session.scalar(
+                select(Message.id)
+                .where(
+                    Message.conversation_id == conversation_id,
+                    Message.direction == "in",
+                    Message.status.in_(("held", "retrying")),
+                    Message.id < before,
+                )
+                .limit(1)
+            )
+        return found is not None
+
+    async def _mark(self, message_id: int, status: str, error: str | None = None) -> None:
+        async with self._sessionmaker() as session, session.begin():
+            await transcript.set_message_status(message_id, status, session=session, error=error)
+
+    async def _answer_already_given(
+        self, conversation_id: str, message_id: int
+    ) -> list[dict] | None:
+        """If Rasa processed this message before (e.g. it answered after the gateway gave up
+        waiting), the answer it gave, so the buyer gets that answer once and the bot's memory
+        and the transcript agree. None when Rasa never saw the message or answered nothing."""
+        tracker_events = await self._rasa.tracker_events(conversation_id)
+        answer: list[dict] | None = None
+        for event in tracker_events:
+            if answer is None:
+                meta = event.get("metadata") or {}
+                if event.get("event") == "user" and meta.get(MESSAGE_ID_KEY) == message_id:
+                    answer = []
+                continue
+            if event.get("event") == "user":
+                break
+            if event.get("event") == "bot":
+                data = event.get("data") or {}
+                answer.append(
+                    {
+                        "text": event.get("text") or "",
+                        "buttons": data.get("buttons") or [],
+                        "custom": data.get("custom"),
+                    }
+                )
+        return answer or None
+
+    async def replay(self, message_id: int) -> list[Reply]:
+        """Answer a held (or crash-stranded) buyer message now, in its conversation's order.
+        The replies are stored `queued` and pushed through the buyer's channel by the caller."""
+        async with self._sessionmaker() as session:
+            message = await session.get(Message, message_id)
+            conversation = (
+                await session.get(Conversation, message.conversation_id) if message else None
+            )
+        if message is None or conversation is None:
+            return []
+        inbound = Inbound(
+            channel=message.channel,
+            conversation_id=message.conversation_id,
+            text=message.text,
+            external_id=message.external_id,
+        )
+        async with self._locks[message.conversation_id]:
+            if conversation.status in ("pending", "open"):
+                await self._mark(message_id, "human", "held until a person took over")
+                return []
+            return await self._ask_bot(inbound, message_id, conversation.language, replay=True)
 
     async def _human_side(
         self, inbound: Inbound, message_id: int, status: str, lang: str
@@ -239,6 +347,7 @@ class Router:
         error: str | None = None,
         sender: str = "bot",
         bot_only: bool = True,
+        queued: bool = False,
     ) -> list[Reply]:
         """Store the replies and mark the buyer's message. Bot replies are stored only while
         the bot still owns the conversation: an agent's claim that landed while Rasa was
@@ -259,7 +368,7 @@ class Router:
                         sender=sender,
                         text=reply.text,
                         payload=reply.to_dict() if (reply.buttons or reply.custom) else None,
-                        delivery="sent",
+                        delivery="queued" if queued else "sent",
                         statuses=events.BOT_STATUSES if bot_only else None,
                     )
                 except events.NotOwner:

@@ -292,6 +292,17 @@ MESSAGES: dict[str, str] = {
         "Your message is saved for our team, but I will not answer it automatically later. "
         "Please send it again in a few minutes."
     ),
+    # Said when the bot cannot answer for now: the message is kept and answered automatically
+    # (in this chat) once the bot is back, or passed to a person if that takes too long.
+    "gateway.held": (
+        "Sorry, I cannot answer right now because of a technical problem on our side. "
+        "Your message is saved, and I will answer it here as soon as I am back, usually within "
+        "a few minutes."
+    ),
+    "gateway.gave_up": (
+        "Sorry, I still cannot answer automatically. I have passed your messages to our team, "
+        "and a person will reply here."
+    ),
     "gateway.empty_message": (
         "Please type your question or your tracking number, and I will look it up."
     ),
