@@ -173,3 +173,9 @@ class LoginThrottle:
     def succeeded(self, *keys: str) -> None:
         for key in keys:
             self._failures.pop(key, None)
+
+
+async def seen(agent_id: int, *, session: AsyncSession) -> None:
+    """Record that the agent's console is open now (a heartbeat); `Desk.agents_online` counts
+    agents seen recently."""
+    await session.execute(update(Agent).where(Agent.id == agent_id).values(last_seen_at=utcnow()))
