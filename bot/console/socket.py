@@ -178,44 +178,37 @@ async def console_socket(websocket: WebSocket) -> None:
         return
     await websocket.accept()
     tab = ConsoleSocket(websocket, staff)
-    bus = tab.services.bus
-    started = asyncio.Event()
+    # Subscribed before anything is read from the log, so no wake-up can fall in between.
+    with tab.services.bus.follow() as notices:
 
-    async def relay() -> None:
-        notices = bus.follow()
-        first = asyncio.ensure_future(notices.__anext__())
-        started.set()
-        notice = await first
-        while True:
-            await tab.on_notice(notice)
-            notice = await notices.__anext__()
+        async def relay() -> None:
+            async for notice in notices:
+                await tab.on_notice(notice)
 
-    relay_task = asyncio.create_task(relay())
-    await started.wait()
-    await asyncio.sleep(0)  # let the relay subscribe before anything is read from the log
-    try:
-        await tab.heartbeat()
-        await tab.send({"type": "hello", "agent": staff.public()})
-        while True:
-            if relay_task.done():
-                relay_task.result()  # re-raise what broke the relay
-            raw = await websocket.receive_text()
-            try:
-                frame = json.loads(raw)
-            except ValueError:
-                frame = None
-            if not isinstance(frame, dict):
-                await tab.send({"type": "error", "error": "frames are JSON objects"})
-                continue
-            if not await tab.on_frame(frame):
-                await websocket.close(code=CLOSE_UNAUTHORISED)
-                return
-    except (WebSocketDisconnect, RuntimeError):
-        log.debug("console socket closed agent=%s", staff.agent.name)
-    finally:
-        relay_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await relay_task
+        relay_task = asyncio.create_task(relay())
+        try:
+            await tab.heartbeat()
+            await tab.send({"type": "hello", "agent": staff.public()})
+            while True:
+                if relay_task.done():
+                    relay_task.result()  # re-raise what broke the relay
+                raw = await websocket.receive_text()
+                try:
+                    frame = json.loads(raw)
+                except ValueError:
+                    frame = None
+                if not isinstance(frame, dict):
+                    await tab.send({"type": "error", "error": "frames are JSON objects"})
+                    continue
+                if not await tab.on_frame(frame):
+                    await websocket.close(code=CLOSE_UNAUTHORISED)
+                    return
+        except (WebSocketDisconnect, RuntimeError):
+            log.debug("console socket closed agent=%s", staff.agent.name)
+        finally:
+            relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await relay_task
 
 
 def route() -> WebSocketRoute:
