@@ -18,6 +18,8 @@ _NOISE = re.compile(
     r"(?P<date>\b(?:19|20)\d\d[-./](?:0?[1-9]|1[0-2])[-./](?:0?[1-9]|[12]\d|3[01])\b"
     r"|\b(?:0?[1-9]|[12]\d|3[01])[-./](?:0?[1-9]|1[0-2])[-./](?:19|20)?\d\d\b"
     r"|\b\d{1,2}:\d\d(?::\d\d)?\b)"
+    # International prefix typed as 00 ("0044 20 7946 0958", "00 49 30 1234567"): a phone.
+    r"|(?P<intl>(?<![\w])00[ \-.]?[1-9]\d{0,2}(?:[ \-.()]{1,3}\d{1,8}){1,5}(?![\w]))"
     r"|(?P<phone>\+\d[\d \-().]{6,}\d|\(\d{2,5}\)[\d \-.]{5,}\d"
     # Chinese mobile numbers, 1[3-9]x xxxx xxxx, unless more digits continue the run on
     # either side ("13000000000 6", "0 1300000 0000"): then it is a longer number.
@@ -71,9 +73,16 @@ class Noise:
             self._soft = [
                 m.span()
                 for m in _NOISE.finditer(self._text)
-                if m.lastgroup != "iban" or _iban_valid(m.group())
+                if (m.lastgroup != "iban" or _iban_valid(m.group()))
+                and (m.lastgroup != "intl" or _phone_length(m.group()))
             ]
         return self._soft
+
+
+def _phone_length(candidate: str) -> bool:
+    """E.164 numbers have at most 15 digits after the international prefix (00)."""
+    digits = sum(ch.isdigit() for ch in candidate) - 2
+    return 8 <= digits <= 15
 
 
 def overlaps(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:

@@ -176,13 +176,31 @@ def find_numbers(text: str) -> list[Match]:
     # Chat messages are short (Telegram caps them at 4096); the cap bounds the work an
     # adversarial message can cause.
     text = text[:MAX_SCAN]
+    positions: list[int] | None = None
     if not text.isascii():
         text = text.translate(FULLWIDTH)
+        if _INVISIBLE.search(text):
+            text, positions = _visible(text)
     found = [_build(p.readings, text, p.span) for p in scan(text)]
     found.sort(key=lambda m: m.span)
+    if positions is not None:
+        found = [
+            replace(m, span=(positions[m.span[0]], positions[m.span[1] - 1] + 1)) for m in found
+        ]
     if source != text:
         found = [replace(m, raw=source[m.span[0] : m.span[1]]) for m in found]
     return found
+
+
+# Zero-width and other invisible characters that copy-paste leaves inside numbers (zero-width
+# space/joiners, word joiner, soft hyphen, byte-order mark, direction marks and isolates).
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _visible(text: str) -> tuple[str, list[int]]:
+    """`text` without invisible characters, and for each kept character its index in `text`."""
+    kept = [(i, ch) for i, ch in enumerate(text) if not _INVISIBLE.match(ch)]
+    return "".join(ch for _, ch in kept), [i for i, _ in kept]
 
 
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")

@@ -23,6 +23,21 @@ FULLWIDTH.update({0xFF41 + i: 0x61 + i for i in range(26)})
 
 _SEPARATORS = " \t\n\r\u00a0\u2007\u202f\u3000-._\u2010\u2011\u2012\u2013\u2014\u2015\uff0d"
 _NORMALISE = {ord(c): None for c in _SEPARATORS}
+# Invisible characters copy-paste leaves inside numbers (zero-width, soft hyphen, BOM).
+_NORMALISE.update(
+    {
+        c: None
+        for c in (
+            0xAD,
+            0x180E,
+            0xFEFF,
+            *range(0x200B, 0x2010),
+            *range(0x202A, 0x202F),
+            *range(0x2060, 0x2065),
+            *range(0x2066, 0x206A),
+        )
+    }
+)
 _NORMALISE.update({0x61 + i: 0x41 + i for i in range(26)})
 _NORMALISE.update({k: (v if v < 0x61 else v - 32) for k, v in FULLWIDTH.items()})
 

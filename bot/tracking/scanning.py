@@ -67,11 +67,17 @@ def _segment_proposals(
     """Every window of whole chunks in a segment that reads as a tracking number, ranked."""
     proposals: list[Proposal] = []
     count = len(chunks)
+    # Chunks that are a checksum-confirmed number of a distinctive format on their own
+    # ("LX300000009CN"): gluing a following count onto them ("... 3 weeks ago") must not win.
+    whole = [c.digits and _confirmed_alone(c.text, seen) for c in chunks]
     for first in range(count):
         joined = ""
         trailing_words = 0
         lower_words = 0
         digit_chunks = 0
+        single_digits = 0
+        longest = 0
+        confirmed = False  # a shorter window from `first` was already a confirmed number
         for last in range(first, count):
             chunk = chunks[last]
             joined += chunk.text
@@ -80,11 +86,29 @@ def _segment_proposals(
             trailing_words = 0 if chunk.digits else trailing_words + 1
             lower_words += chunk.lower_word
             digit_chunks += chunk.digits
+            single_digits += chunk.digits and len(chunk.text) == 1
+            longest = max(longest, len(chunk.text))
             if not digit_chunks or len(joined) not in FORMATS_BY_LENGTH:
+                continue
+            # A run of short digit tokens (counts, list items: "1 2 3 ... 10 11 12 13") is
+            # joined only as a whole and only when a check digit confirms it: a window cut
+            # out of a longer run, or a pattern-only reading of one, is a coincidence.
+            short_run = joined.isdigit() and (
+                single_digits >= 3 or (last > first + 3 and longest <= 2)
+            )
+            if short_run and (_short(chunks, first - 1) or _short(chunks, last + 1)):
                 continue
             readings = seen.get(joined)
             if readings is None:
                 readings = seen[joined] = read(joined, weak_bad=False)
+            if short_run or confirmed or (last > first and any(whole[first : last + 1])):
+                readings = [r for r in readings if r.status == CHECKSUM]
+                if not readings:
+                    continue
+            confirmed = confirmed or any(
+                r.status == CHECKSUM and r.fmt.distinctive and not r.corrected_from
+                for r in readings
+            )
             if digit_chunks < last - first + 1 and any(r.corrected_from for r in readings):
                 readings = _drop_word_repairs(readings, chunks[first : last + 1])
             if not chunks[first].digits:
@@ -111,6 +135,25 @@ def _segment_proposals(
             key = (int(aligned), level, -extra, len(joined))
             proposals.append(Proposal(key, first, last, aligned, not strong, readings, span))
     return proposals
+
+
+def _short(chunks: list[_Chunk], index: int) -> bool:
+    """Whether chunks[index] exists and is a digits-only token of one or two characters."""
+    return (
+        0 <= index < len(chunks) and len(chunks[index].text) <= 2 and chunks[index].text.isdigit()
+    )
+
+
+def _confirmed_alone(text: str, seen: dict[str, list[Reading]]) -> bool:
+    """Whether one chunk alone reads as a checksum-confirmed distinctive number."""
+    if len(text) not in FORMATS_BY_LENGTH:
+        return False
+    readings = seen.get(text)
+    if readings is None:
+        readings = seen[text] = read(text, weak_bad=False)
+    return any(
+        r.status == CHECKSUM and r.fmt.distinctive and not r.corrected_from for r in readings
+    )
 
 
 def _drop_word_repairs(readings: list[Reading], chunks: list[_Chunk]) -> list[Reading]:
