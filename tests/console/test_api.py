@@ -72,7 +72,8 @@ def test_it_sets_an_httponly_strict_cookie_and_logs_out(desk: Console) -> None:
     assert client.get("/console/api/session").json()["csrf_token"] == csrf
 
     assert client.delete("/console/api/session", headers={"X-CSRF-Token": csrf}).status_code == 200
-    client.cookies.set("parceldesk_console", response.cookies["parceldesk_console"], path="/console")
+    token = response.cookies["parceldesk_console"]
+    client.cookies.set("parceldesk_console", token, path="/console")
     assert client.get("/console/api/session").status_code == 401
 
 
