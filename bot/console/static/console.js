@@ -164,7 +164,7 @@
       top.append(el("span", "pill pill-" + row.status, statusName(row.status)));
       top.append(el("span", "queue-channel", channelName(row.channel)));
       if (row.overdue) top.append(el("span", "pill pill-danger", "Overdue"));
-      const waited = el("span", "queue-wait", row.waiting_since ? "waiting " + ago(row.waiting_since) : ago(row.updated_at) + " ago");
+      const waited = el("span", "queue-wait", row.waiting_since ? "waiting " + ago(row.waiting_since) : "active " + (ago(row.updated_at) === "just now" ? "just now" : ago(row.updated_at) + " ago"));
       waited.dataset.since = row.waiting_since || "";
       top.append(waited);
       link.append(top);
@@ -298,7 +298,7 @@
       for (const b of event.buttons) buttons.append(el("span", "chip", b.title || b.text || b.payload || ""));
       item.append(buttons);
     }
-    if (kind === "agent" || (event.delivery && kind !== "note" && kind !== "buyer")) {
+    if (kind === "agent") {
       const delivery = el("p", "ev-delivery");
       item.append(delivery);
       setDelivery(item, event.delivery, event.delivery_error);
@@ -392,6 +392,37 @@
     list.append(el("dd", null, typeof value === "object" ? JSON.stringify(value) : value));
   }
 
+  // Evidence keys already shown elsewhere on the card.
+  const SHOWN = new Set(["number", "status", "sub_status", "variant", "events", "now", "leg",
+    "origin_country", "destination_country"]);
+
+  function evidenceValue(value) {
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      if (value.description) {
+        return value.description + [value.location, value.country].filter(Boolean).map((p) => ", " + p).join("") + (value.time ? " · " + clock(value.time) : "");
+      }
+      if (value.days !== undefined) return value.days + " days" + (value.name ? " (" + value.name.replace(/_/g, " ") + ")" : "");
+      return JSON.stringify(value);
+    }
+    if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value)) return clock(value);
+    if (Array.isArray(value)) return value.join(", ");
+    return value;
+  }
+
+  function evidenceList(evidence) {
+    const list = el("dl", "facts");
+    for (const [key, value] of Object.entries(evidence)) {
+      if (SHOWN.has(key) || value === null || value === "") continue;
+      fact(list, key.replace(/_/g, " "), evidenceValue(value));
+    }
+    return list;
+  }
+
+  function day(iso) {
+    const date = new Date(iso + "T12:00:00");
+    return date.toLocaleDateString([], { weekday: "short", day: "numeric", month: "short" });
+  }
+
   function parcelCard(parcel) {
     const card = el("section", "card parcel-card");
     const head = el("div", "parcel-head");
@@ -408,9 +439,15 @@
       diag.append(el("p", null, d.summary));
       const facts = el("dl", "facts");
       fact(facts, "Next step", d.next_step);
-      fact(facts, "Check again", d.check_again_after);
-      for (const [key, value] of Object.entries(d.evidence || {})) fact(facts, key.replace(/_/g, " "), value);
+      fact(facts, "Check again", d.check_again_after ? day(d.check_again_after) : "");
       diag.append(facts);
+      const evidence = evidenceList(d.evidence || {});
+      if (evidence.children.length) {
+        const more = el("details", "evidence");
+        more.append(el("summary", null, "Evidence"));
+        more.append(evidence);
+        diag.append(more);
+      }
       card.append(diag);
     }
     const timeline = el("ol", "timeline");
