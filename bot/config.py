@@ -10,6 +10,8 @@ from pathlib import Path
 from bot.tracking.thresholds import Thresholds
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The embedded default: pages on this machine only, any port.
+WIDGET_ORIGINS_DEFAULT = ("http://localhost:*", "http://127.0.0.1:*")
 
 
 def _int(env: Mapping[str, str], key: str, default: int) -> int:
@@ -30,6 +32,17 @@ def _float(env: Mapping[str, str], key: str, default: float) -> float:
         return float(raw)
     except ValueError as exc:
         raise ValueError(f"{key} must be a number, got {raw!r}") from exc
+
+
+def _bool(env: Mapping[str, str], key: str, default: bool) -> bool:
+    raw = env.get(key, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{key} must be true or false, got {raw!r}")
 
 
 def _list(env: Mapping[str, str], key: str, default: str) -> tuple[str, ...]:
@@ -73,6 +86,10 @@ class Settings:
     notifier_recheck_minutes: float = 360.0
     office_hours: str = ""
     handoff_timeout: float = 600.0
+    # Sites allowed to embed the chat widget (frame-ancestors and the socket's Origin check).
+    widget_origins: tuple[str, ...] = WIDGET_ORIGINS_DEFAULT
+    widget_identity_secret: str = ""
+    widget_identity_required: bool = False
     # How long each leg of a journey may stay silent (PARCELDESK_WAIT_*), for `diagnose()`.
     thresholds: Thresholds = field(default_factory=Thresholds)
 
@@ -125,6 +142,11 @@ class Settings:
             notifier_recheck_minutes=_float(env, "PARCELDESK_NOTIFIER_RECHECK_MINUTES", 360.0),
             office_hours=env.get("PARCELDESK_OFFICE_HOURS", "").strip(),
             handoff_timeout=_float(env, "PARCELDESK_HANDOFF_TIMEOUT", 600.0),
+            widget_origins=_list(
+                env, "PARCELDESK_WIDGET_ORIGINS", ",".join(WIDGET_ORIGINS_DEFAULT)
+            ),
+            widget_identity_secret=env.get("PARCELDESK_WIDGET_IDENTITY_SECRET", ""),
+            widget_identity_required=_bool(env, "PARCELDESK_WIDGET_IDENTITY_REQUIRED", False),
             thresholds=Thresholds.from_mapping(env),
         )
 

@@ -14,9 +14,12 @@ from tests.support.servers import serve
 
 
 @contextmanager
-def gateway(tmp_path: Path, *, migrated: bool = True) -> Iterator[str]:
+def gateway(
+    tmp_path: Path, *, migrated: bool = True, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """Serve the gateway on a free port; Rasa and the action server are absent (closed ports).
-    `migrated=False` leaves the database without tables, to provoke storage failures."""
+    `migrated=False` leaves the database without tables, to provoke storage failures; `env`
+    adds PARCELDESK_* settings."""
     database = f"sqlite:///{tmp_path / 'gateway.db'}"
     if migrated:
         upgrade(database)
@@ -26,6 +29,7 @@ def gateway(tmp_path: Path, *, migrated: bool = True) -> Iterator[str]:
             "PARCELDESK_DATABASE_URL": database,
             "PARCELDESK_RASA_PORT": str(free_port()),
             "PARCELDESK_ACTIONS_PORT": str(free_port()),
+            **(env or {}),
         }
     )
     with serve(create_app(settings)) as url:

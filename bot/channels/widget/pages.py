@@ -1,0 +1,100 @@
+"""HTTP side of the widget: the loader (`/widget.js`), the chat page the loader puts in an
+iframe (`/widget/frame`), their static assets, and the demo shop page at `/`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from bot.channels.widget import origins
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+# Headers for everything the widget serves.
+BASE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _frame_csp(request: Request, parent: str) -> str:
+    host = request.headers.get("host", "")
+    return "; ".join(
+        (
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            f"connect-src 'self' ws://{host} wss://{host}",
+            "base-uri 'none'",
+            "form-action 'none'",
+            # Only the page that asked for the frame, and only if it is an allowed site.
+            f"frame-ancestors {parent}",
+        )
+    )
+
+
+async def loader(_request: Request) -> Response:
+    """`/widget.js`: the one script a shop pastes. Cached briefly; loadable cross-origin."""
+    return FileResponse(
+        STATIC_DIR / "loader.js",
+        media_type="text/javascript; charset=utf-8",
+        headers={
+            **BASE_HEADERS,
+            "Cache-Control": "public, max-age=300",
+            "Cross-Origin-Resource-Policy": "cross-origin",
+        },
+    )
+
+
+async def frame(request: Request) -> Response:
+    """The chat page inside the iframe. `?origin=` names the embedding page; it must be an
+    allowed site, and the CSP lets only that origin frame the page."""
+    settings = request.app.state.services.settings
+    parent = request.query_params.get("origin", "")
+    own = origins.same_site(parent, request.headers.get("host"), request.url.scheme == "https")
+    if not (own or origins.allowed(parent, settings.widget_origins)):
+        return PlainTextResponse(
+            "This site is not allowed to embed the ParcelDesk chat "
+            "(PARCELDESK_WIDGET_ORIGINS).",
+            status_code=403,
+            headers={**BASE_HEADERS, "Content-Security-Policy": "frame-ancestors 'none'"},
+        )
+    return FileResponse(
+        STATIC_DIR / "frame.html",
+        media_type="text/html; charset=utf-8",
+        headers={
+            **BASE_HEADERS,
+            "Content-Security-Policy": _frame_csp(request, origins.canonical(parent)),
+            "Cache-Control": "no-store",
+            "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+        },
+    )
+
+
+async def shop(_request: Request) -> Response:
+    """The demo shop page: embeds the widget exactly the way a shop would."""
+    return FileResponse(
+        STATIC_DIR / "shop.html",
+        media_type="text/html; charset=utf-8",
+        headers={**BASE_HEADERS, "Cache-Control": "no-store"},
+    )
+
+
+class WithHeaders:
+    """Adds the base security headers to a mounted static app's responses."""
+
+    def __init__(self, app: ASGIApp, headers: dict[str, str]) -> None:
+        self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def patched(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *self.headers]}
+            await send(message)
+
+        await self.app(scope, receive, patched)
