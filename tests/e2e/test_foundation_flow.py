@@ -65,25 +65,42 @@ def test_bad_requests_get_a_clear_error(stack: Stack) -> None:
     assert too_long.status_code == 413
 
 
-async def test_the_web_chat_socket_answers_and_keeps_its_session(stack: Stack) -> None:
-    ws_url = f"ws://127.0.0.1:{stack.port}/ws"
-    async with websockets.connect(ws_url) as socket:
-        session = json.loads(await socket.recv())
-        assert session["type"] == "session"
-        await socket.send(
-            json.dumps({"type": "message", "text": "where is my parcel RR123456785CN"})
-        )
+async def test_the_widget_socket_answers_and_keeps_its_conversation(stack: Stack) -> None:
+    ws_url = f"ws://127.0.0.1:{stack.port}/widget/ws"
+    origin = "http://localhost:3000"
+
+    async def until(socket, predicate) -> list[dict]:
         frames = [json.loads(await socket.recv())]
-        while frames[-1]["type"] != "message":
+        while not predicate(frames[-1]):
             frames.append(json.loads(await socket.recv()))
-        assert frames[0]["type"] == "typing"
-        assert "RR123456785CN" in frames[-1]["text"]
+        return frames
+
+    async with websockets.connect(ws_url, origin=origin) as socket:
+        await socket.send(json.dumps({"type": "hello", "token": None, "after": 0}))
+        welcome = json.loads(await socket.recv())
+        assert welcome["type"] == "welcome" and welcome["token"]
+        await socket.send(
+            json.dumps(
+                {"type": "message", "client_id": "m1", "text": "where is my parcel RR123456785CN"}
+            )
+        )
+        frames = await until(
+            socket, lambda f: f["type"] == "event" and f["event"]["sender"] == "bot"
+        )
+        assert frames[0] == {"type": "typing", "who": "bot", "name": "", "on": True}
+        assert "RR123456785CN" in frames[-1]["event"]["text"]
         await socket.send("not json")
-        assert json.loads(await socket.recv())["type"] == "error"
-    # Reconnecting with the session id continues the same stored conversation.
-    async with websockets.connect(f"{ws_url}?session={session['conversation_id']}") as socket:
+        assert (await until(socket, lambda f: f["type"] == "error"))[-1]["code"] == "frame"
+    # Reconnecting with the token continues the same stored conversation (the whole history).
+    async with websockets.connect(ws_url, origin=origin) as socket:
+        await socket.send(
+            json.dumps({"type": "hello", "token": welcome["token"], "after": 0,
+                        "ref": welcome["ref"]})
+        )
         again = json.loads(await socket.recv())
-        assert again["conversation_id"] == session["conversation_id"]
+        assert again["ref"] == welcome["ref"] and again["token"] is None
+        first = await until(socket, lambda f: f["type"] == "event")
+        assert first[-1]["event"]["client_id"] == "m1"
 
 
 def test_sigterm_stops_everything_and_conversations_survive_a_restart(tmp_path: Path) -> None:

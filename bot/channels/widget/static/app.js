@@ -4,7 +4,11 @@
  * Every text is rendered with textContent: nothing from the chat becomes markup. */
 (function () {
   "use strict";
-  var d = document, w = window, store = w.localStorage;
+  var d = document, w = window, store = null, kept = {};
+  // The iframe's own storage. Browsers that block third-party storage deny it (reading
+  // window.localStorage throws): then the loader keeps these few keys for us in the shop
+  // page's storage (handed over in "init", updated with "store" messages).
+  try { store = w.localStorage; store.getItem("parceldesk.token"); } catch (e) { store = null; }
   var params = new URLSearchParams(location.search);
   var PARENT = params.get("origin") || "";
   var embedded = w.parent !== w;
@@ -25,10 +29,18 @@
   var unread = 0, typingTimer = null, greeting = "", agentName = "";
   var buyerTyping = false, buyerTypingTimer = null;
 
-  function read(key) { try { return store.getItem(key); } catch (e) { return null; } }
+  function read(key) {
+    if (store) { try { return store.getItem(key); } catch (e) { return null; } }
+    return Object.prototype.hasOwnProperty.call(kept, key) ? kept[key] : null;
+  }
   function write(key, value) {
-    try { if (value === null) { store.removeItem(key); } else { store.setItem(key, value); } }
-    catch (e) { /* storage disabled: the chat still works for this visit */ }
+    if (store) {
+      try { if (value === null) { store.removeItem(key); } else { store.setItem(key, value); } }
+      catch (e) { /* storage full or disabled: the chat still works for this visit */ }
+      return;
+    }
+    if (value === null) { delete kept[key]; } else { kept[key] = value; }
+    toParent({ type: "store", key: key, value: value });
   }
   function savePending() { write(K.pending, JSON.stringify(pending)); }
   function toParent(message) {
@@ -398,6 +410,13 @@
   // --- page <-> iframe ---------------------------------------------------------------------
   function apply(m) {
     if (m.type === "init") {
+      if (!store && m.store && typeof m.store === "object") {
+        Object.keys(K).forEach(function (name) {
+          if (typeof m.store[K[name]] === "string") { kept[K[name]] = m.store[K[name]]; }
+        });
+        ref = read(K.ref);
+        pending = JSON.parse(read(K.pending) || "[]");
+      }
       titleEl.textContent = String(m.title || "Parcel help");
       d.title = titleEl.textContent;
       greeting = String(m.greeting || "");

@@ -29,6 +29,18 @@
   cfg.open = cfg.open === true || cfg.open === "true";
 
   var state = { open: false, ready: false, unread: 0, user: null, locale: cfg.locale || null };
+  // Only used when the browser denies the iframe its own storage (third-party storage
+  // blocked): the chat's token, conversation ref and unsent messages, in this page's storage.
+  var KEEP = "parceldesk:" + GATEWAY, KEYS = ["parceldesk.token", "parceldesk.ref", "parceldesk.pending"];
+  function kept() {
+    try { return JSON.parse(w.localStorage.getItem(KEEP) || "{}") || {}; } catch (e) { return {}; }
+  }
+  function keep(key, value) {
+    if (KEYS.indexOf(key) < 0 || (value !== null && (typeof value !== "string" || value.length > 65536))) { return; }
+    var all = kept();
+    if (value === null) { delete all[key]; } else { all[key] = value; }
+    try { w.localStorage.setItem(KEEP, JSON.stringify(all)); } catch (e) { /* storage off */ }
+  }
   var outbox = []; // messages for the iframe until it says it is ready
   var host, root, launcher, badge, panel, frame;
 
@@ -156,10 +168,12 @@
       frame.contentWindow.postMessage({
         pd: 1, type: "init", title: cfg.title, greeting: cfg.greeting || "",
         accent: cfg.accent, onAccent: onAccent(cfg.accent), user: state.user,
-        locale: state.locale, open: state.open
+        locale: state.locale, open: state.open, store: kept()
       }, GATEWAY);
       var pending = outbox.splice(0);
       pending.forEach(function (p) { frame.contentWindow.postMessage(p, GATEWAY); });
+    } else if (m.type === "store") {
+      keep(m.key, m.value === null ? null : m.value);
     } else if (m.type === "close") {
       api.close();
     } else if (m.type === "unread") {

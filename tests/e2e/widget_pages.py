@@ -1,0 +1,151 @@
+"""Helpers for the widget's browser tests: a shop page on another origin (a tiny HTTP server on
+`localhost`), Chromium, and pushes into a conversation the way the notifier does."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from tests.support.requirements import missing
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path("/work/notes/shots/widget")
+
+
+def require_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        missing(f"Chromium not installed at {CHROMIUM} (make test installs it when it can)")
+
+
+def shop_page(gateway: str, settings: dict[str, Any] | None = None, calls: str = "") -> str:
+    """A shop's page with the snippet pasted in: settings object, queue stub, async script.
+    `calls` runs before the widget script loads (they must be queued, not lost)."""
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Test shop</title></head><body>
+<main><h1>Test shop</h1><p>Orders and things.</p>
+<button type="button" id="wismo">Where is my parcel?</button></main>
+<script>
+window.ParcelDeskSettings = {json.dumps(settings or {})};
+window.ParcelDesk = window.ParcelDesk || {{ q: [] }};
+["open","close","toggle","setUser","setLocale","track","on"].forEach(function (m) {{
+  window.ParcelDesk[m] = window.ParcelDesk[m] || function () {{
+    window.ParcelDesk.q.push([m, [].slice.call(arguments)]); }};
+}});
+window.seen = [];
+window.ParcelDesk.on("message", function (m) {{ window.seen.push(m); }});
+{calls}
+document.getElementById("wismo").addEventListener("click", function () {{
+  window.ParcelDesk.track("RR123456785CN"); }});
+</script>
+<script src="{html.escape(gateway)}/widget.js" async></script>
+</body></html>"""
+
+
+@contextmanager
+def shop_server(port: int, pages: dict[str, str]) -> Iterator[str]:
+    """Serve `pages` (path -> HTML) on 127.0.0.1:`port`; the browser calls it `localhost`."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = pages.get(self.path.split("?")[0])
+            if body is None:
+                self.send_error(404)
+                return
+            data = body.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *_args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def conversation_with(database: Path, text: str) -> str:
+    """The conversation in which a buyer wrote `text`."""
+    with sqlite3.connect(database) as conn:
+        row = conn.execute(
+            "select conversation_id from messages where sender = 'buyer' and text = ? "
+            "order by id desc limit 1",
+            (text,),
+        ).fetchone()
+    assert row, f"no buyer message {text!r}"
+    return str(row[0])
+
+
+def count_messages(database: Path, conversation_id: str, text: str) -> int:
+    with sqlite3.connect(database) as conn:
+        row = conn.execute(
+            "select count(*) from messages where conversation_id = ? and text = ?",
+            (conversation_id, text),
+        ).fetchone()
+    return int(row[0])
+
+
+def push(
+    database: Path,
+    conversation_id: str,
+    body: str,
+    *,
+    sender: str = "bot",
+    buttons: Sequence[tuple[str, str]] = (),
+) -> None:
+    """Store a message for the buyer through the real Outbox (what the notifier and the desk
+    use), from this process: the gateway's tab reads it from the log."""
+    from bot.conversations.bus import MemoryBus
+    from bot.conversations.outbox import Outbox
+    from bot.conversations.replies import Button, Reply
+    from bot.storage.db import make_engine, make_sessionmaker
+
+    async def run() -> None:
+        engine = make_engine(f"sqlite+aiosqlite:///{database}")
+        try:
+            outbox = Outbox(sessionmaker=make_sessionmaker(engine), bus=MemoryBus())
+            reply = Reply(body, tuple(Button(t, p) for t, p in buttons))
+            await outbox.push(conversation_id, [reply], sender=sender)
+        finally:
+            await engine.dispose()
+
+    # Playwright's sync API owns this thread's event loop: run the push in another thread.
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(run())
+        except BaseException as exc:  # re-raised in the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(60)
+    if errors:
+        raise errors[0]
