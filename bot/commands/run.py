@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from bot.channels.widget.snippet import snippet
 from bot.config import Settings
 from bot.rasa_project import model_path, newest_model, write_endpoints
 from bot.supervisor import ProcessSpec, StartupError, Supervisor, port_in_use
@@ -189,12 +190,18 @@ def _print_banner(settings: Settings, supervisor: Supervisor) -> None:
     timings = ", ".join(f"{c.spec.name} {c.healthy_after:.1f} s" for c in supervisor.children)
     print(
         "\nParcelDesk is running (healthy after: " + timings + ")\n"
-        f"  demo chat      {base}/\n"
+        f"  demo shop      {base}/  (the chat widget, embedded the way a shop would)\n"
         f"  HTTP API       POST {base}/api/v1/conversations/<id>/messages\n"
         f"  health         {base}/healthz\n"
         f"  Rasa server    {settings.rasa_url} (token in PARCELDESK_RASA_TOKEN)\n"
         f"  action server  {settings.actions_url}\n"
         "Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+    origins = ", ".join(settings.widget_origins)
+    print(
+        "Embed the chat on your site (allowed sites: PARCELDESK_WIDGET_ORIGINS = "
+        f"{origins}):\n{snippet(base)}\n",
         flush=True,
     )
 
