@@ -116,6 +116,7 @@
   function announceNew(rows) {
     const pending = rows.filter((r) => r.status === "pending");
     $("count-pending").textContent = String(pending.length);
+    $("count-pending").dataset.zero = String(pending.length === 0);
     document.title = (pending.length ? "(" + pending.length + ") " : "") + "Queue · ParcelDesk console";
     const ids = new Set(pending.map((r) => r.id));
     if (state.pendingSeen !== null) {
