@@ -17,7 +17,7 @@
   var trusted = !embedded || !anc || !anc.length || anc[0] === PARENT;
 
   var $ = function (id) { return d.getElementById(id); };
-  var log = $("log"), input = $("input"), form = $("composer"), conn = $("conn");
+  var log = $("log"), scroller = $("scroller"), input = $("input"), form = $("composer"), conn = $("conn");
   var typingEl = $("typing"), titleEl = $("title");
 
   var K = { token: "parceldesk.token", ref: "parceldesk.ref", pending: "parceldesk.pending" };
@@ -111,6 +111,7 @@
     li.appendChild(label);
     var content = d.createElement("div");
     body(content, text);
+    if (content.classList.contains("parcel")) { li.classList.add("parcel"); }
     li.appendChild(content);
     var meta = d.createElement("div");
     meta.className = "meta";
@@ -125,9 +126,11 @@
     s.textContent = text;
   }
 
+  function nearBottom() {
+    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
+  }
   function stick(force) {
-    var near = log.scrollHeight - log.scrollTop - log.clientHeight < 120;
-    if (force || near) { log.scrollTop = log.scrollHeight; }
+    if (force || nearBottom()) { scroller.scrollTop = scroller.scrollHeight; }
   }
 
   function disableButtonsBefore() {
@@ -164,6 +167,7 @@
     if (!ev || typeof ev.seq !== "number" || rendered[ev.seq]) { return; }
     rendered[ev.seq] = true;
     lastSeq = Math.max(lastSeq, ev.seq);
+    var near = nearBottom();
     removeGreeting();
     var li;
     if (ev.sender === "buyer") {
@@ -197,7 +201,7 @@
           agent: ev.agent || null, created_at: ev.created_at } });
       }
     }
-    stick(ev.sender === "buyer");
+    stick(near || ev.sender === "buyer");
     markRead();
   }
 
