@@ -3,9 +3,13 @@
 Updates are merged into the gateway's `shipments` table, through the session factory the
 gateway's lifespan puts in `request.app.state.services.sessionmaker`.
 
-Each request is authenticated by its signature before anything is read from it:
+Each request is authenticated by its signature before its body is parsed:
 17TRACK's `sign` header is sha256(body + "/" + key) in hex; AfterShip's `aftership-hmac-sha256`
-is base64(HMAC-SHA256(webhook secret, body)). A missing or wrong signature gets 401.
+is base64(HMAC-SHA256(webhook secret, body)). A missing or wrong signature gets 401; a request
+without the header is refused before its body is read, and a body is never read past
+`MAX_WEBHOOK_BODY`. A signed push seen before (AfterShip's `event_id`, else the signature of
+the exact body) is not applied again, and an AfterShip event whose `ts` is older than
+`REPLAY_WINDOW` is refused (AfterShip webhook specification: `ts`, `event_id`).
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -26,10 +30,16 @@ from bot.carriers.aftership import parse_tracking
 from bot.carriers.cache import DbShipmentStore, ShipmentStore
 from bot.carriers.service import TrackingService
 from bot.carriers.track17 import parse_track_info
+from bot.channels.limits import BadJson, BodyTooLarge, parse_json, read_body
 from bot.config import Settings
+from bot.conversations import dedupe
 from bot.tracking.model import Shipment
 
 log = logging.getLogger(__name__)
+
+# A tracking push with a long history is tens of KB; nothing legitimate comes near this.
+MAX_WEBHOOK_BODY = 1024 * 1024
+REPLAY_WINDOW = 7 * 24 * 3600
 
 
 def track17_signature(body: bytes, key: str) -> str:
@@ -64,25 +74,57 @@ def _endpoint(
     parse: Parser,
 ) -> Callable[[Request], Awaitable[JSONResponse]]:
     async def receive(request: Request) -> JSONResponse:
-        body = await request.body()
         if not secret:
             log.warning("%s webhook refused: no key configured to verify it", name)
             return JSONResponse({"error": "webhook key not configured"}, status_code=401)
-        if not _matches(request.headers.get(header), sign(body, secret)):
+        given = request.headers.get(header)
+        if not given:
             return JSONResponse({"error": "bad signature"}, status_code=401)
         try:
-            payload = json.loads(body)
+            body = await read_body(request, MAX_WEBHOOK_BODY)
+        except BodyTooLarge:
+            return JSONResponse({"error": "body too large"}, status_code=413)
+        if not _matches(given, sign(body, secret)):
+            return JSONResponse({"error": "bad signature"}, status_code=401)
+        try:
+            payload = parse_json(body)
+            stale = _stale(payload)
             update = parse(payload)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            log.warning("%s webhook with an unreadable body: %r", name, exc)
+        except (BadJson, KeyError, TypeError, AttributeError) as exc:
+            log.warning("%s webhook with an unreadable body: %s", name, type(exc).__name__)
             return JSONResponse({"error": "unreadable body"}, status_code=400)
+        if stale:
+            return JSONResponse({"error": "event too old (replay?)"}, status_code=409)
+        sessions = request.app.state.services.sessionmaker
+        delivery = f"{name}:{_event_id(payload, given)}"
+        if await dedupe.seen("webhook", delivery, sessions):
+            return JSONResponse({"ok": True, "duplicate": True, "updated": None})
         if update is None:
+            await dedupe.claim_alone(sessions, "webhook", delivery)
             return JSONResponse({"ok": True, "updated": None})
         service = TrackingService([], store=_gateway_store(request))
         merged = await service.apply_update(update)
+        # Claimed after applying: a failed apply can be retried by the provider; two identical
+        # pushes racing both apply, which the merge makes harmless (a scan counts once).
+        await dedupe.claim_alone(sessions, "webhook", delivery)
         return JSONResponse({"ok": True, "updated": merged.number, "status": merged.status.value})
 
     return receive
+
+
+def _event_id(payload: object, signature: str) -> str:
+    """AfterShip's event_id when present; else a digest of the signature (same body, same
+    signature: a replay)."""
+    if isinstance(payload, dict) and isinstance(payload.get("event_id"), str):
+        return payload["event_id"][:100]
+    return hashlib.sha256(signature.encode()).hexdigest()[:40]
+
+
+def _stale(payload: object, now: float | None = None) -> bool:
+    """True for an event whose signed `ts` is older than the replay window."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("ts"), (int, float)):
+        return False
+    return (now or time.time()) - float(payload["ts"]) > REPLAY_WINDOW
 
 
 def _track17_update(payload: dict[str, Any]) -> Shipment | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 
@@ -11,8 +10,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot.conversations import events
+from bot.channels.limits import BadJson, BodyTooLarge, RateLimit, parse_json, read_body
+from bot.conversations import events, health
 from bot.conversations.replies import Inbound
+from bot.conversations.router import AlreadyHandled, NotStored
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +23,26 @@ MAX_BODY = 64 * 1024
 _CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+# Per conversation: a person types at most a few messages a second; scripts get a 429.
+_PER_CONVERSATION = RateLimit(rate=1.0, burst=10)
+_PER_CLIENT = RateLimit(rate=5.0, burst=50)
+RETRY_STORE_SECONDS = 5
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+def _limited(request: Request, conversation_id: str) -> JSONResponse | None:
+    client = request.client.host if request.client else "unknown"
+    wait = max(
+        _PER_CLIENT.retry_after(client), _PER_CONVERSATION.retry_after(conversation_id)
+    )
+    if wait:
+        return _error(
+            429, f"too many messages; try again in {wait} s", {"Retry-After": str(wait)}
+        )
+    return None
 
 
 async def post_message(request: Request) -> JSONResponse:
@@ -31,30 +50,43 @@ async def post_message(request: Request) -> JSONResponse:
     conversation_id = request.path_params["conversation_id"]
     if not _CONVERSATION_ID.match(conversation_id):
         return _error(400, "conversation_id may use letters, digits and _.:@- (max 128)")
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        return _error(413, f"body is larger than {MAX_BODY} bytes")
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        return _error(413, f"body is larger than {MAX_BODY} bytes")
     try:
-        body = json.loads(raw or b"null")
-    except ValueError:
+        body = parse_json(await read_body(request, MAX_BODY))
+    except BodyTooLarge:
+        return _error(413, f"body is larger than {MAX_BODY} bytes")
+    except BadJson:
         return _error(400, 'body must be JSON like {"text": "where is my parcel?"}')
     text = body.get("text") if isinstance(body, dict) else None
     if not isinstance(text, str):
         return _error(400, 'body must be JSON like {"text": "where is my parcel?"}')
     if len(text) > MAX_TEXT:
         return _error(413, f"text is longer than {MAX_TEXT} characters")
+    client_id = body.get("client_id")
+    if client_id is not None and not (isinstance(client_id, str) and 0 < len(client_id) <= 64):
+        return _error(400, "client_id, when given, is a string of 1 to 64 characters")
+    limited = _limited(request, conversation_id)
+    if limited is not None:
+        return limited
     services = request.app.state.services
-    replies = await services.router.handle(
-        Inbound(
-            channel="api",
-            conversation_id=f"api:{conversation_id}",
-            text=text,
-            sender_id=conversation_id,
+    try:
+        replies = await services.router.handle(
+            Inbound(
+                channel="api",
+                conversation_id=f"api:{conversation_id}",
+                text=text,
+                sender_id=conversation_id,
+                client_id=client_id,
+            )
         )
-    )
+    except NotStored:
+        # Nothing was saved: say so, and when to retry, rather than pretend.
+        return _error(
+            503,
+            "the message could not be saved; please send it again shortly",
+            {"Retry-After": str(RETRY_STORE_SECONDS)},
+        )
+    except AlreadyHandled as repeat:
+        return JSONResponse({"messages": [], "duplicate": True, "seq": repeat.seq})
     return JSONResponse({"messages": [r.to_dict() for r in replies]})
 
 
@@ -95,13 +127,15 @@ async def healthz(request: Request) -> JSONResponse:
     services = request.app.state.services
     rasa_ok = await services.rasa.healthy()
     actions_ok = await _answers(services.http, f"{services.settings.actions_url}/health")
-    healthy = rasa_ok and actions_ok
+    database_ok = await health.database_writable(services.engine)
+    healthy = rasa_ok and actions_ok and database_ok
     return JSONResponse(
         {
             "status": "ok" if healthy else "degraded",
             "gateway": True,
             "rasa": rasa_ok,
             "actions": actions_ok,
+            "database": database_ok,
         },
         status_code=200 if healthy else 503,
     )

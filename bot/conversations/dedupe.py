@@ -4,6 +4,7 @@ second replica answers it once."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,3 +35,14 @@ async def claim_alone(sessions: sessionmaker, channel: str, update_id: int | str
     where nothing else is stored). True for the first delivery."""
     async with sessions() as session, session.begin():
         return await claim_update(channel, update_id, session=session)
+
+
+async def seen(channel: str, update_id: int | str, sessions: sessionmaker) -> bool:
+    """Whether `update_id` of `channel` was claimed before."""
+    async with sessions() as session:
+        found = await session.scalar(
+            select(ProcessedUpdate.update_id).where(
+                ProcessedUpdate.channel == channel, ProcessedUpdate.update_id == str(update_id)
+            )
+        )
+    return found is not None

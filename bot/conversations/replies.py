@@ -54,3 +54,11 @@ class Inbound:
     external_id: str | None = None  # the channel's own message/update id
     client_id: str | None = None  # the client's message id: a resend is stored once
     metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def clean_text(value: str) -> str:
+    """Text safe to store on any database: lone surrogates become U+FFFD, NUL is dropped."""
+    if value.isascii():
+        return value.replace("\x00", "")
+    fixed = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return fixed.replace("\x00", "")

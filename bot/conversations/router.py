@@ -10,17 +10,19 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker
 
 from bot.conversations import events, payloads, transcript
 from bot.conversations.bus import Bus, MemoryBus
 from bot.conversations.rasa_client import RasaClient, RasaUnavailable
-from bot.conversations.replies import Inbound, Reply
+from bot.conversations.replies import Inbound, Reply, clean_text
 from bot.storage.models import Conversation, Message, utcnow
 from bot.tracking.texts import text
 
@@ -47,6 +49,11 @@ class AlreadyHandled(Exception):
     def __init__(self, ref: object = None, seq: int | None = None) -> None:
         super().__init__(ref)
         self.seq = seq
+
+
+class NotStored(Exception):
+    """The buyer's message could not be saved (database locked, full, down). Nothing was
+    processed; the channel must tell the client to send it again (HTTP 503 + Retry-After)."""
 
 
 # The gateway's id of the buyer message, in Rasa's user-event metadata (finds a late answer).
@@ -114,6 +121,34 @@ class Router:
                 self._locks.pop(key, None)
 
     async def _handle_locked(self, inbound: Inbound, claim: Claim | None = None) -> list[Reply]:
+        inbound = replace(inbound, text=clean_text(inbound.text))
+        try:
+            stored = await self._store_inbound(inbound, claim)
+        except SQLAlchemyError as exc:
+            log.error(
+                "could not store a message for conversation=%s: %s",
+                inbound.conversation_id,
+                type(exc).__name__,
+            )
+            raise NotStored(inbound.conversation_id) from exc
+        message_id, seq, status, lang = stored
+        await self._announce(inbound.conversation_id, seq)
+        await self._notify(inbound.conversation_id, "buyer", inbound.text)
+
+        if status in ("pending", "open"):
+            return await self._human_side(inbound, message_id, status, lang)
+        if not inbound.text.strip():
+            return await self._store_replies(inbound, message_id, [Reply(EMPTY_TEXT)], "processed")
+        if await self._has_held(inbound.conversation_id, before=message_id):
+            # Earlier messages wait for the bot to come back: keep the order, answer later.
+            await self._mark(message_id, "held", "queued behind held messages")
+            return []
+        return await self._ask_bot(inbound, message_id, lang)
+
+    async def _store_inbound(
+        self, inbound: Inbound, claim: Claim | None
+    ) -> tuple[int, int, str, str]:
+        """Store the buyer's message first of all; (id, seq, conversation status, language)."""
         async with self._sessionmaker() as session, session.begin():
             if claim is not None and not await claim(session):
                 raise AlreadyHandled(inbound.external_id)
@@ -134,20 +169,7 @@ class Router:
             conversation = await session.get(Conversation, inbound.conversation_id)
             status = conversation.status if conversation else "bot"
             lang = conversation.language if conversation else "en"
-            message_id, seq = message.id, int(message.seq)
-        await self._announce(inbound.conversation_id, seq)
-        await self._notify(inbound.conversation_id, "buyer", inbound.text)
-
-        if status in ("pending", "open"):
-            return await self._human_side(inbound, message_id, status, lang)
-        if not inbound.text.strip():
-            return await self._store_replies(inbound, message_id, [Reply(EMPTY_TEXT)], "processed")
-
-        if await self._has_held(inbound.conversation_id, before=message_id):
-            # Earlier messages wait for the bot to come back: keep the order, answer later.
-            await self._mark(message_id, "held", "queued behind held messages")
-            return []
-        return await self._ask_bot(inbound, message_id, lang)
+            return message.id, int(message.seq), status, lang
 
     async def _ask_bot(
         self, inbound: Inbound, message_id: int, lang: str, *, replay: bool = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -76,7 +77,13 @@ def track17_push() -> bytes:
     return json.dumps({"event": "TRACKING_UPDATED", "data": item}).encode()
 
 
-def aftership_push(tag: str = "Delivered", subtag: str = "Delivered_001") -> bytes:
+def aftership_push(
+    tag: str = "Delivered",
+    subtag: str = "Delivered_001",
+    *,
+    event_id: str = "e1",
+    ts: int | None = None,
+) -> bytes:
     checkpoints = [
         as_checkpoint(
             "2024-05-02T08:40:00+08:00", "Departed facility", "InTransit", "InTransit_007"
@@ -89,10 +96,10 @@ def aftership_push(tag: str = "Delivered", subtag: str = "Delivered_001") -> byt
     return json.dumps(
         {
             "event": "tracking_update",
-            "event_id": "e1",
+            "event_id": event_id,
             "is_tracking_first_tag": True,
             "msg": tracking,
-            "ts": 1715256000,
+            "ts": ts if ts is not None else int(time.time()),
         }
     ).encode()
 
@@ -278,3 +285,44 @@ def test_the_gateway_stores_a_signed_17track_push_and_refuses_a_wrongly_signed_o
     assert refused.status_code == 401
     # The forged push claimed delivery of the same parcel: nothing of it was stored.
     assert as_dicts(after_forged) == as_dicts(after_signed)
+
+
+async def test_a_replayed_signed_webhook_is_not_applied_twice(client, sessionmaker) -> None:
+    body = track17_push()
+    headers = {"sign": track17_signature(body, KEY)}
+    first = await client.post("/webhooks/17track", content=body, headers=headers)
+    async with sessionmaker() as session, session.begin():
+        await session.execute(ShipmentCache.__table__.delete())
+    replay = await client.post("/webhooks/17track", content=body, headers=headers)
+    assert first.status_code == 200 and first.json()["updated"] == NUMBER
+    assert replay.json() == {"ok": True, "duplicate": True, "updated": None}
+    assert await rows(sessionmaker) == 0  # the replay changed nothing
+
+    event = aftership_push(event_id="evt-42")
+    signed = {"aftership-hmac-sha256": aftership_signature(event, SECRET)}
+    assert (await client.post("/webhooks/aftership", content=event, headers=signed)).json()[
+        "updated"
+    ] == NUMBER
+    again = await client.post("/webhooks/aftership", content=event, headers=signed)
+    assert again.json()["duplicate"] is True
+
+
+async def test_an_aftership_event_older_than_the_window_is_refused(client, sessionmaker) -> None:
+    old = aftership_push(event_id="old", ts=int(time.time()) - 30 * 24 * 3600)
+    response = await client.post(
+        "/webhooks/aftership",
+        content=old,
+        headers={"aftership-hmac-sha256": aftership_signature(old, SECRET)},
+    )
+    assert response.status_code == 409
+    assert await rows(sessionmaker) == 0
+
+
+async def test_a_huge_webhook_body_is_refused_without_being_read_whole(client) -> None:
+    async def chunks():
+        for _ in range(2048):
+            yield b"x" * 1024
+
+    unsigned = await client.post("/webhooks/17track", content=chunks())
+    signed = await client.post("/webhooks/17track", content=chunks(), headers={"sign": "x" * 64})
+    assert (unsigned.status_code, signed.status_code) == (401, 413)

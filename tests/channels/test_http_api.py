@@ -27,15 +27,53 @@ def test_health_is_degraded_when_rasa_and_actions_are_down(tmp_path: Path) -> No
     with gateway(tmp_path) as url:
         health = httpx.get(f"{url}/healthz", timeout=10)
     assert health.status_code == 503
-    assert health.json() == {"status": "degraded", "gateway": True, "rasa": False, "actions": False}
+    assert health.json() == {
+        "status": "degraded",
+        "gateway": True,
+        "rasa": False,
+        "actions": False,
+        "database": True,
+    }
 
 
-def test_a_storage_failure_is_answered_politely_without_a_trace(tmp_path: Path) -> None:
+def test_health_reports_a_database_that_cannot_store(tmp_path: Path) -> None:
+    with gateway(tmp_path, migrated=False) as url:
+        health = httpx.get(f"{url}/healthz", timeout=10)
+    assert health.status_code == 503
+    assert health.json()["database"] is False
+
+
+def test_a_message_that_cannot_be_stored_gets_503_with_retry_after(tmp_path: Path) -> None:
     with gateway(tmp_path, migrated=False) as url:
         response = httpx.post(
             f"{url}/api/v1/conversations/c1/messages", json={"text": "hi"}, timeout=10
         )
-    assert response.status_code == 500
-    error = response.json()["error"]
-    assert "something went wrong on our side" in error
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.json() == {
+        "error": "the message could not be saved; please send it again shortly"
+    }
+
+
+def test_a_chunked_body_is_counted_while_it_is_read(tmp_path: Path) -> None:
+    def chunks():
+        for _ in range(200):
+            yield b"x" * 1024
+
+    with gateway(tmp_path) as url:
+        response = httpx.post(
+            f"{url}/api/v1/conversations/c1/messages", content=chunks(), timeout=10
+        )
+    assert response.status_code == 413
+
+
+def test_json_nested_absurdly_deep_is_a_clear_400(tmp_path: Path) -> None:
+    with gateway(tmp_path) as url:
+        response = httpx.post(
+            f"{url}/api/v1/conversations/c1/messages",
+            content=b'{"text": ' + b"[" * 30_000 + b"]" * 30_000 + b"}",
+            timeout=10,
+        )
+    assert response.status_code == 400
+    assert "body must be JSON" in response.json()["error"]
     assert "Traceback" not in response.text and "sqlite" not in response.text.lower()
