@@ -77,3 +77,23 @@ def test_json_nested_absurdly_deep_is_a_clear_400(tmp_path: Path) -> None:
     assert response.status_code == 400
     assert "body must be JSON" in response.json()["error"]
     assert "Traceback" not in response.text and "sqlite" not in response.text.lower()
+
+
+def test_a_script_flooding_one_conversation_gets_429_with_retry_after(tmp_path: Path) -> None:
+    with gateway(tmp_path) as url:
+        responses = [
+            httpx.post(
+                f"{url}/api/v1/conversations/flood/messages", json={"text": "hi"}, timeout=10
+            )
+            for _ in range(14)
+        ]
+        other = httpx.post(
+            f"{url}/api/v1/conversations/calm/messages", json={"text": "hi"}, timeout=10
+        )
+    codes = [r.status_code for r in responses]
+    assert codes[:10] == [200] * 10  # a burst is allowed
+    refused = [r for r in responses if r.status_code == 429]
+    assert refused, codes
+    assert int(refused[0].headers["retry-after"]) >= 1
+    assert "too many messages" in refused[0].json()["error"]
+    assert other.status_code == 200
