@@ -14,12 +14,14 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import sessionmaker
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute
 
 from bot.carriers.service import build_tracking_service
 from bot.channels import widget
+from bot.channels.security_headers import SecurityHeaders
 from bot.config import Settings
 from bot.conversations.bus import Bus, make_bus
 from bot.conversations.desk import Desk
@@ -200,6 +202,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=_routes(settings),
         lifespan=lifespan,
         exception_handlers={Exception: _unexpected_error},
+        middleware=[Middleware(SecurityHeaders)],
     )
 
 

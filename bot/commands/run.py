@@ -109,7 +109,8 @@ def build_specs(settings: Settings, model: Path, endpoints: Path, token: str) ->
             argv=[
                 py,
                 "-m",
-                "rasa",
+                # `rasa run` with bot.rasa_patches applied (schema validator built once).
+                "bot.rasa_launcher",
                 "run",
                 "--enable-api",
                 # One argument with "=": a token starting with "-" must not read as an option.
@@ -207,6 +208,9 @@ def _print_banner(settings: Settings, supervisor: Supervisor) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    # Databases, logs and generated endpoint files hold buyers' data: owner-only from here on
+    # (the three children inherit this).
+    os.umask(0o077)
     try:
         settings = Settings.from_env()
     except ValueError as exc:  # a malformed PARCELDESK_* value

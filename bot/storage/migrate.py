@@ -23,6 +23,9 @@ def alembic_config(database_url: str) -> Config:
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Bring the database at `database_url` up to `revision`, creating SQLite's folder if needed."""
     sync_url = to_sync_url(database_url)
-    if sync_url.startswith("sqlite:///"):
-        Path(sync_url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+    path = Path(sync_url[len("sqlite:///") :]) if sync_url.startswith("sqlite:///") else None
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        path.chmod(0o600)  # buyers' conversations: readable by the owner only
     command.upgrade(alembic_config(database_url), revision)

@@ -33,3 +33,9 @@ def test_upgrade_creates_every_model_table_in_postgresql() -> None:
     with fresh_database() as url:
         upgrade(url)
         assert set(metadata.tables) | {"alembic_version"} == _tables(url)
+
+
+def test_a_new_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "var" / "db.sqlite"
+    upgrade(f"sqlite:///{path}")
+    assert path.stat().st_mode & 0o777 == 0o600
