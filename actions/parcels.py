@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import deps
 from bot.carriers.couriers import carrier_slug
-from bot.tracking.explain import diagnose, render_reply
+from bot.tracking.answers import fingerprint
+from bot.tracking.explain import Diagnosis, diagnose, render_reply
 from bot.tracking.model import Shipment
 from bot.tracking.numbers import check_number
 
@@ -31,6 +32,12 @@ class Answer:
     reason: str
     escalate: bool
     shipment: Shipment | None
+    diagnosis: Diagnosis | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """What this answer told the buyer (status and last scan), for "any news?" later."""
+        return fingerprint(self.shipment)
 
 
 async def explain_number(number: str, courier: str | None = None) -> Answer:
@@ -53,6 +60,7 @@ async def explain_number(number: str, courier: str | None = None) -> Answer:
         reason=diagnosis.reason,
         escalate=diagnosis.escalate,
         shipment=shipment,
+        diagnosis=diagnosis,
     )
 
 
@@ -98,11 +106,15 @@ def intent_before_form(tracker: Tracker, form: str = "tracking_form") -> str | N
     return None
 
 
-def cleared_number_slots(number: str, courier: str | None) -> list[dict[str, Any]]:
+def cleared_number_slots(
+    number: str, courier: str | None, seen: str | None = None
+) -> list[dict[str, Any]]:
     """Slot events after answering about `number`: it becomes the parcel follow-ups refer to,
-    and the form's working slots are emptied so the next number starts fresh."""
+    and the form's working slots are emptied so the next number starts fresh. `seen` is the
+    fingerprint of what the buyer was told (for "any news?")."""
     return [
         SlotSet("last_tracked", number),
+        SlotSet("last_seen", seen),
         SlotSet("last_courier", courier),
         SlotSet("tracking_number", None),
         SlotSet("order_number", None),

@@ -1,15 +1,21 @@
-"""Actions that answer about parcels: track a new number, or follow up on the last one."""
+"""Actions that answer about parcels: track new numbers, or answer a follow-up about the last one.
+
+A follow-up gets the answer to the question asked (customs facts for the destination, a date
+range, what changed since the last answer, what to do when a delivered parcel is missing), not
+the status block again. A number and a question in one message get both.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import deps
 from actions.parcels import (
     ANY_CARRIER,
-    CUSTOMS_REASONS,
     HUMAN_BUTTON,
     Answer,
     cleared_number_slots,
@@ -20,6 +26,35 @@ from actions.parcels import (
     latest_numbers,
 )
 from actions.subscriptions import subscribe
+from bot.tracking import texts
+from bot.tracking.answers import (
+    customs_answer,
+    estimate_answer,
+    news_answer,
+    not_received_answer,
+)
+from bot.tracking.explain import status_line
+
+# At most this many numbers are looked up per message; the rest are listed.
+MAX_NUMBERS = 5
+# Questions answered about a parcel after (or instead of) its status.
+FOCUS_TOPICS = frozenset(
+    {
+        "customs_question",
+        "delivery_estimate",
+        "why_no_update",
+        "not_received",
+        "refund_or_claim",
+        "change_address",
+    }
+)
+# Support topics whose general answer (a domain response) follows the parcel-specific line.
+SUPPORT_RESPONSES = {
+    "not_received": "utter_offer_help",
+    "refund_or_claim": "utter_refund_or_claim",
+    "change_address": "utter_change_address",
+}
+_PAID = re.compile(r"\b(?:already\s+)?(?:paid|payed|pagu?ei|bezahlt|payé|оплатил)", re.I)
 
 
 def send_answer(dispatcher: CollectingDispatcher, answer: Answer) -> None:
@@ -27,16 +62,51 @@ def send_answer(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     dispatcher.utter_message(text=answer.text, buttons=[HUMAN_BUTTON] if answer.escalate else [])
 
 
-def send_focus(dispatcher: CollectingDispatcher, topic: str | None, answer: Answer) -> None:
-    """Add the sentence the buyer's question was really about (customs, delivery date)."""
-    if topic == "customs_question" and answer.reason not in CUSTOMS_REASONS:
-        dispatcher.utter_message(response="utter_not_in_customs")
-    elif topic == "delivery_estimate" and answer.reason != "delivered":
-        dispatcher.utter_message(response="utter_estimate_note")
+def send_short(dispatcher: CollectingDispatcher, answer: Answer) -> None:
+    """One parcel among several: its status line and the reason, in two lines."""
+    lines = [answer.diagnosis.summary] if answer.diagnosis else []
+    if answer.shipment is not None and answer.reason != "invalid_number":
+        lines.insert(0, status_line(answer.shipment))
+    dispatcher.utter_message(text="\n".join(lines) or answer.text)
+
+
+def focus_lines(topic: str | None, answer: Answer, tracker: Tracker) -> list[str] | None:
+    """The answer to the question itself, or None when the full explanation answers it."""
+    diagnosis = answer.diagnosis
+    if diagnosis is None or answer.reason == "invalid_number":
+        return None
+    if topic == "customs_question":
+        paid = bool(_PAID.search(tracker.latest_message.get("text") or ""))
+        return customs_answer(answer.shipment, diagnosis, paid=paid, today=deps.now().date())
+    if topic == "delivery_estimate":
+        return estimate_answer(
+            answer.shipment, diagnosis, now=deps.now(), thresholds=deps.settings().thresholds
+        )
+    if topic == "not_received":
+        return not_received_answer(answer.shipment, diagnosis)
+    if topic in ("refund_or_claim", "change_address"):
+        key = "parcel.refund_for" if topic == "refund_or_claim" else "parcel.address_for"
+        status = texts.text(f"status.{answer.shipment.status.value}") if answer.shipment else ""
+        return [texts.text(key, number=answer.number, status=status or answer.reason)]
+    return None
+
+
+def send_focus(
+    dispatcher: CollectingDispatcher, topic: str | None, answer: Answer, tracker: Tracker
+) -> bool:
+    """Send the answer to `topic` about `answer`'s parcel; False when there is none."""
+    lines = focus_lines(topic, answer, tracker)
+    if lines is None:
+        return False
+    dispatcher.utter_message(text="\n".join(lines))
+    if topic in SUPPORT_RESPONSES:
+        dispatcher.utter_message(response=SUPPORT_RESPONSES[topic])
+    return True
 
 
 class ActionTrackParcel(Action):
-    """Answers with each parcel's status and the reason behind it (after the tracking form)."""
+    """Answers with each parcel's status and the reason behind it (after the tracking form),
+    then the question that came with the number, if any."""
 
     def name(self) -> str:
         return "action_track_parcel"
@@ -52,19 +122,29 @@ class ActionTrackParcel(Action):
             return []
         carrier = tracker.get_slot("carrier")
         chosen = carrier if carrier and carrier != ANY_CARRIER else None
-        answers = [await explain_number(n, chosen if n == slot else None) for n in numbers]
+        looked_up, rest = numbers[:MAX_NUMBERS], numbers[MAX_NUMBERS:]
+        answers = [await explain_number(n, chosen if n == slot else None) for n in looked_up]
         for answer in answers:
-            send_answer(dispatcher, answer)
+            if len(answers) > 1:
+                send_short(dispatcher, answer)
+            else:
+                send_answer(dispatcher, answer)
+        if rest:
+            dispatcher.utter_message(
+                text=texts.text("several.more", limit=MAX_NUMBERS, rest=", ".join(rest))
+            )
         last = answers[-1]
-        topic = intent_before_form(tracker)
-        send_focus(dispatcher, topic, last)
+        topic = intent_before_form(tracker) or latest_intent(tracker)
+        if topic in FOCUS_TOPICS and topic != "why_no_update" and len(answers) == 1:
+            send_focus(dispatcher, topic, last, tracker)
         if topic == "subscribe_updates":
             await subscribe(dispatcher, tracker, last.number)
-        return cleared_number_slots(last.number, chosen)
+        return cleared_number_slots(last.number, chosen, last.fingerprint)
 
 
 class ActionAnswerFollowup(Action):
-    """Answers why_no_update / customs_question / delivery_estimate about the last parcel."""
+    """Answers a question about the last parcel: customs, when, any news, not received,
+    refund, address change."""
 
     def name(self) -> str:
         return "action_answer_followup"
@@ -77,6 +157,20 @@ class ActionAnswerFollowup(Action):
             return []
         courier = tracker.get_slot("last_courier")
         answer = await explain_number(number, courier)
-        send_answer(dispatcher, answer)
-        send_focus(dispatcher, latest_intent(tracker), answer)
-        return cleared_number_slots(answer.number, courier)
+        topic = latest_intent(tracker)
+        slots = cleared_number_slots(answer.number, courier, answer.fingerprint)
+        if topic == "why_no_update" and answer.diagnosis is not None:
+            previous = tracker.get_slot("last_seen")
+            unchanged = news_answer(answer.shipment, answer.diagnosis, previous=previous)
+            if unchanged is not None:
+                dispatcher.utter_message(text="\n".join(unchanged))
+                return slots
+            if previous:
+                dispatcher.utter_message(text=texts.text("news.changed", number=answer.number))
+            send_answer(dispatcher, answer)
+            return slots
+        if not send_focus(dispatcher, topic, answer, tracker):
+            send_answer(dispatcher, answer)
+            if topic == "delivery_estimate" and answer.reason != "delivered":
+                dispatcher.utter_message(response="utter_estimate_note")
+        return slots

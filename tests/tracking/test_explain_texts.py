@@ -28,6 +28,20 @@ ALL_FIELDS = {
     "shipped_date": "1 May",
     "shipped_ago": "2 days ago",
     "label": "L",
+    # Answers in context (texts/en_answers.py) and the gateway's handoff/console sentences.
+    "start": "2 May",
+    "end": "9 May",
+    "leg": "between China and Germany",
+    "check": "3 May",
+    "limit": 5,
+    "rest": "RR123456785CN",
+    "carrier": "China Post",
+    "url": "https://example.org/track",
+    "summary": "S.",
+    "when": "9:00",
+    "name": "Ana",
+    "agent": "Ana",
+    "next_step": "N.",
 }
 
 

@@ -11,6 +11,7 @@ Template fields used below:
 from __future__ import annotations
 
 from bot.tracking.texts.catalogue import Catalogue
+from bot.tracking.texts.en_answers import ANSWERS
 
 
 def _days_ago(days: int) -> str:
@@ -369,6 +370,7 @@ MESSAGES: dict[str, str] = {
         "or post will contact you; pay only on the carrier's official site."
     ),
     "canned.closing": "Is there anything else I can help you with?",
+    **ANSWERS,
 }
 
 COUNTRIES: dict[str, str] = {
