@@ -503,9 +503,11 @@ async def test_writing_again_after_a_block_makes_the_buyer_reachable(
     assert (await rows(wiring, Conversation))[0].blocked is False
 
 
-async def test_when_rasa_is_down_the_buyer_gets_the_apology_and_the_message_is_kept(
+async def test_when_rasa_is_down_the_buyer_gets_the_apology_and_the_message_is_held(
     fake_api: FakeBotApi, wiring_factory: Callable[..., Wiring]
 ) -> None:
+    """The router keeps the message for the redelivery loop, which answers it once the bot is
+    back (bot/conversations/redelivery.py); the buyer is told so once."""
     wiring = wiring_factory()
     wiring.rasa.down = True
     async with running(wiring):
@@ -514,7 +516,7 @@ async def test_when_rasa_is_down_the_buyer_gets_the_apology_and_the_message_is_k
 
     assert fake_api.texts_to(CHAT) == [APOLOGY]
     inbound = [m for m in await rows(wiring, Message) if m.direction == "in"]
-    assert [(m.text, m.status) for m in inbound] == [("where is RR123456785CN", "failed")]
+    assert [(m.text, m.status) for m in inbound] == [("where is RR123456785CN", "held")]
 
 
 # ---- groups ---------------------------------------------------------------------------------

@@ -4,12 +4,17 @@ the fake Bot API, which delivers updates to the webhook the gateway registered a
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.config import Settings
+from bot.conversations.desk import BACK_TO_BOT
 from bot.tracking.texts import text
 from tests.channels.telegram.fake_bot_api import TOKEN, FakeBotApi, running_fake_bot_api
 from tests.support.ports import free_port
@@ -118,3 +123,95 @@ def test_a_wrong_secret_is_rejected(telegram: tuple[Stack, FakeBotApi]) -> None:
     assert api.deliver_webhook(wrong) == 200
     api.wait_for(lambda: len(api.sent_to(chat)) >= 1, timeout=60)
     assert len(api.sent_to(chat)) == 1
+
+
+# ---- a person takes over (issue 10) -----------------------------------------------------------
+
+AGENT, PASSWORD = "Ann", "correct horse battery staple"
+
+
+@contextmanager
+def console(stack: Stack) -> Iterator[httpx.Client]:
+    """An agent logged in to the console API of the stack's gateway (created with the CLI)."""
+    subprocess.run(
+        [sys.executable, "-m", "bot.cli", "agents", "add", AGENT, "--password-stdin"],
+        input=PASSWORD + "\n",
+        env=stack.env,
+        cwd=Path(__file__).resolve().parents[3],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    with httpx.Client(base_url=f"{stack.url}/console/api", timeout=60.0) as client:
+        login = client.post("/session", json={"name": AGENT, "password": PASSWORD})
+        assert login.status_code == 200, login.text
+        client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+        yield client
+
+
+def buyer_events(client: httpx.Client, conversation_id: str) -> list[dict]:
+    response = client.get(f"/conversations/{conversation_id}/events", params={"after": 0})
+    assert response.status_code == 200, response.text
+    return [e for e in response.json()["events"] if e["kind"] == "message"]
+
+
+def test_a_telegram_buyer_asks_for_a_person_an_agent_answers_and_hands_back(
+    telegram: tuple[Stack, FakeBotApi],
+) -> None:
+    stack, api = telegram
+    chat = 1004
+    conversation_id = f"telegram:{chat}"
+
+    # The buyer asks for a person: the bot says so, then the queue notice with the way back.
+    assert api.deliver_webhook(api.message_update(chat, "/human")) == 200
+    api.wait_for(lambda: any("reply_markup" in m for m in api.sent_to(chat)), timeout=60)
+    notice = api.sent_to(chat)[-1]
+    back = notice["reply_markup"]["inline_keyboard"][0][0]
+    assert (back["text"], back["callback_data"]) == (text("handoff.back_button"), BACK_TO_BOT)
+    assert "person" in api.texts_to(chat)[0]
+    told_before_agent = len(api.sent_to(chat))
+
+    with console(stack) as agent:
+        pending = agent.get("/conversations", params={"status": "pending"}).json()
+        assert conversation_id in [c["id"] for c in pending["conversations"]]
+
+        assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
+        api.wait_for(lambda: len(api.sent_to(chat)) == told_before_agent + 1, timeout=30)
+
+        words = "Hello, I'm Ann. I have your parcel RR123456785CN open & will check <customs>."
+        sent = agent.post(f"/conversations/{conversation_id}/messages", json={"text": words})
+        assert sent.status_code == 200, sent.text
+        assert sent.json()["event"]["delivery"] == "sent"
+        # Synchronous: the reply was accepted by Telegram before the API answered.
+        assert api.texts_to(chat).count(words) == 1
+        (call,) = [
+            c for c in api.calls_of("sendMessage") if c.params["text"].startswith("Hello, I")
+        ]
+        assert call.params["chat_id"] == chat
+
+        # While Ann holds the conversation the bot stays silent.
+        quiet = "thanks! why is there no update on my parcel?"
+        assert api.deliver_webhook(api.message_update(chat, quiet)) == 200
+        api.wait_for(
+            lambda: any(
+                e["text"] == quiet and e.get("status") == "human"
+                for e in buyer_events(agent, conversation_id)
+            ),
+            timeout=60,
+        )
+        handed = agent.post(f"/conversations/{conversation_id}/handback")
+        assert handed.status_code == 200, handed.text
+        assert handed.json()["conversation"]["status"] == "bot"
+        api.wait_for(lambda: len(api.sent_to(chat)) == told_before_agent + 3, timeout=30)
+
+    # Back with the bot, which knows the parcel mentioned while Ann had the conversation.
+    assert api.deliver_webhook(api.message_update(chat, "why is there no update?")) == 200
+    api.wait_for(lambda: len(api.sent_to(chat)) >= told_before_agent + 4, timeout=60)
+    texts = api.texts_to(chat)
+    assert texts[told_before_agent : told_before_agent + 3] == [
+        text("handoff.agent_joined", name=AGENT),
+        words,
+        text("handoff.agent_left", name=AGENT),
+    ], "nothing from the bot while Ann held the conversation"
+    answer = " ".join(texts[told_before_agent + 3 :])
+    assert "RR123456785CN" in answer, answer
