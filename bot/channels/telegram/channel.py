@@ -49,7 +49,7 @@ from bot.channels.telegram.updates import (
     conversation_id_for,
 )
 from bot.config import Settings
-from bot.conversations import buyers, dedupe
+from bot.conversations import buyers, dedupe, ownership
 from bot.conversations.outbox import Undelivered
 from bot.conversations.replies import Inbound, Reply
 from bot.conversations.router import AlreadyHandled, Router
@@ -293,12 +293,21 @@ class TelegramChannel:
             },
         )
         try:
-            async with self._typing(chat.id):
+            # "typing…" only while the bot answers; a person's silence is not the bot typing.
+            typing = self._typing(chat.id) if await self._bot_answers(conversation_id) else None
+            async with typing or contextlib.nullcontext():
                 replies = await self._services.router.handle(inbound, claim=claim)
         except AlreadyHandled:
             log.info("telegram update %s already handled; skipping", update.update_id)
             return
         await self.deliver(chat.id, replies, update=update)
+
+    async def _bot_answers(self, conversation_id: str) -> bool:
+        """Whether the bot (not a person) answers this conversation now; a hint for the typing
+        indicator only; the router decides, atomically, who really answers."""
+        async with self._services.sessionmaker() as session:
+            status, _agent = await ownership.current(conversation_id, session=session)
+        return status not in ("pending", "open")
 
     @contextlib.asynccontextmanager
     async def _typing(self, chat_id: int) -> AsyncIterator[None]:

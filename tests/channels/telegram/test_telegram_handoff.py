@@ -125,10 +125,13 @@ async def test_an_agents_reply_reaches_the_telegram_buyer_and_the_bot_is_quiet_m
         reply = await desk.reply(CONVERSATION, agent, "Hi, I am <checking> your parcel & more.")
         assert await delivery_of(wiring, reply.id) == ("sent", None)
 
+        typing_before = len(fake_api.calls_of("sendChatAction"))
         fake_api.queue_update(fake_api.message_update(CHAT, "ok, thank you"))
         await fake_api.until(lambda: "ok, thank you" in wiring.rasa.texts())
         fake_api.queue_update(fake_api.message_update(CHAT, "still there?"))
         await fake_api.until(lambda: "still there?" in wiring.rasa.texts())
+        # The bot does not even look as if it were typing while Ann holds the conversation.
+        assert len(fake_api.calls_of("sendChatAction")) == typing_before
         await desk.hand_back(CONVERSATION, agent)
         fake_api.queue_update(fake_api.message_update(CHAT, "where is RR123456785CN"))
         await fake_api.until(lambda: "echo: where is RR123456785CN" in fake_api.texts_to(CHAT))
