@@ -1,0 +1,271 @@
+"""Performance patches for Rasa 3.6.21 (the last open-source release, so they live here).
+
+Each patch was found with a profiler (py-spy on the Rasa process under bench/turns.py load)
+and keeps Rasa's behaviour:
+
+1. Action-response validation. `RemoteAction._validate_action_result` calls
+   `jsonschema.validate()` on every action-server response, which checks the schema against the
+   meta-schema and builds a new validator every call (about half of Rasa's CPU in a tracking
+   turn). The patch checks the schema once, builds the validators once and validates each
+   event against the one branch of the events schema its `event` name selects (the schema's
+   `oneOf` branches are told apart by a required, unique `event` constant, so this accepts
+   exactly what the `oneOf` accepts). A response it does not accept goes to Rasa's original
+   function, so it is refused with Rasa's own `ValidationError` and message.
+2. Action-server connections. `EndpointConfig.request` opens a new aiohttp session, hence a
+   new TCP connection, for every action call. The patch gives each session a shared
+   keep-alive connector (per event loop); headers, auth and timeouts are unchanged.
+3. SQLite tracker store. SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool),
+   several per turn, and Rasa leaves SQLite in rollback-journal mode with an fsync per commit.
+   The patch pools the connections and sets WAL with synchronous=NORMAL (never corrupts;
+   a power cut may lose the last commits). Other databases are untouched.
+
+`tests/test_rasa_patches.py` fails when a patched Rasa function changes (signature or source),
+so an upgrade cannot silently drop or break a patch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import sqlite3
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+# sha256 of `upstream_source(...)` of each patched function in Rasa 3.6.21; the guard test
+# compares them so a changed upstream function is noticed before it is patched over.
+ORIGINAL_SOURCE_SHA256 = {
+    "rasa.core.actions.action.RemoteAction._validate_action_result": (
+        "24da0f6bdeb2d44f1f85da375a5aca57cd0a9fb2cdd5cfa722914761d759c018"
+    ),
+    "rasa.utils.endpoints.EndpointConfig.session": (
+        "f6136492eac7ede36e18bfb9f7c205970b6a9eb4f27251cae2bba69d4c3c5581"
+    ),
+    "rasa.core.tracker_store.create_engine_kwargs": (
+        "64e9eb72f600b7f3e39fc20400194dd73ebedd846c1a74bfdf5ee6406f1298cf"
+    ),
+}
+
+# --- 1. action-response validation ---------------------------------------------------------
+
+
+class ResponseValidator:
+    """Accepts exactly the action responses Rasa's schema accepts (`is_valid`), with the schema
+    checked once and one small validator per event type."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        from jsonschema.validators import validator_for
+
+        cls = validator_for(schema)
+        cls.check_schema(schema)  # what validate() repeats on every call
+        self._full = cls(schema)
+        self._outer: Any = None
+        self._branches: dict[str, Any] = {}
+        split = _split_events_schema(schema)
+        if split is not None:
+            outer, branches = split
+            self._outer = cls(outer)
+            self._branches = {name: cls(branch) for name, branch in branches.items()}
+
+    def is_valid(self, response: Any) -> bool:
+        if self._outer is None:  # the schema no longer has the expected shape
+            return self._full.is_valid(response)
+        if not self._outer.is_valid(response):
+            return False
+        for event in response.get("events") or ():
+            branch = self._branches.get(event["event"])
+            if branch is None or not branch.is_valid(event):
+                return False
+        return True
+
+
+def _split_events_schema(
+    schema: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]] | None:
+    """The response schema without the events `oneOf`, and the branches by event name; None
+    unless every branch pins a distinct `event` constant and the item requires `event`."""
+    events = schema.get("properties", {}).get("events", {})
+    items = events.get("items", {})
+    branches = items.get("oneOf")
+    if (
+        not isinstance(branches, list)
+        or items.get("type") != "object"
+        or "event" not in items.get("required", ())
+        or items.get("properties", {}).get("event") != {"type": "string"}
+    ):
+        return None
+    by_name: dict[str, dict[str, Any]] = {}
+    for branch in branches:
+        pinned = branch.get("properties", {}).get("event", {})
+        name = pinned.get("const") if set(pinned) == {"const"} else None
+        if not isinstance(name, str) or name in by_name:
+            return None
+        by_name[name] = branch
+    outer_items = {key: value for key, value in items.items() if key != "oneOf"}
+    outer = {
+        **schema,
+        "properties": {**schema["properties"], "events": {**events, "items": outer_items}},
+    }
+    return outer, by_name
+
+
+@functools.lru_cache(maxsize=1)
+def response_validator() -> ResponseValidator:
+    from rasa.core.actions.action import RemoteAction
+
+    return ResponseValidator(RemoteAction.action_response_format_spec())
+
+
+def _fast_validate(original: Callable[[Any, dict[str, Any]], bool]) -> Callable[..., bool]:
+    @functools.wraps(original)
+    def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
+        if response_validator().is_valid(result):
+            return True
+        # Rare path: let Rasa raise its own ValidationError with its own message.
+        return original(self, result)
+
+    _validate_action_result.parceldesk_patched = True  # type: ignore[attr-defined]
+    return _validate_action_result
+
+
+# --- 2. action-server connections ----------------------------------------------------------
+
+_connectors: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def shared_connector() -> Any:
+    """One keep-alive aiohttp connector per running event loop."""
+    import aiohttp
+
+    loop = asyncio.get_running_loop()
+    connector = _connectors.get(loop)
+    if connector is None or connector.closed:
+        # Idle connections close after 2 s, before the action server's (Sanic) 5 s: a request
+        # never lands on a connection the server is closing.
+        connector = aiohttp.TCPConnector(limit=100, keepalive_timeout=2)
+        _connectors[loop] = connector
+    return connector
+
+
+def _pooled_session(self: Any) -> Any:
+    """Rasa's `EndpointConfig.session()` (same headers, auth and timeout) on the shared
+    connector; closing the session leaves the connector and its connections open."""
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
+
+    auth = None
+    if self.basic_auth:
+        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+    return aiohttp.ClientSession(
+        headers=self.headers,
+        auth=auth,
+        timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+        connector=shared_connector(),
+        connector_owner=False,
+    )
+
+
+_pooled_session.parceldesk_patched = True  # type: ignore[attr-defined]
+
+
+# --- 3. SQLite tracker store ---------------------------------------------------------------
+
+
+def _pooled_sqlite_kwargs(original: Callable[[Any], dict[str, Any]]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def create_engine_kwargs(url: Any) -> dict[str, Any]:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.pool import QueuePool
+
+        kwargs = dict(original(url))
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            kwargs["poolclass"] = QueuePool
+            # Rasa uses the tracker store from its event loop thread; the pool hands each
+            # connection to one user at a time.
+            kwargs["connect_args"] = {**kwargs.get("connect_args", {}), "check_same_thread": False}
+        return kwargs
+
+    create_engine_kwargs.parceldesk_patched = True  # type: ignore[attr-defined]
+    return create_engine_kwargs
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+# (owner, attribute, factory of the replacement from the original)
+def _targets() -> list[tuple[Any, str, Callable[[Any], Any]]]:
+    from rasa.core import tracker_store
+    from rasa.core.actions.action import RemoteAction
+    from rasa.utils.endpoints import EndpointConfig
+
+    return [
+        (RemoteAction, "_validate_action_result", _fast_validate),
+        (EndpointConfig, "session", lambda _original: _pooled_session),
+        (tracker_store, "create_engine_kwargs", _pooled_sqlite_kwargs),
+    ]
+
+
+_originals: list[tuple[Any, str, Any]] = []
+
+
+def apply() -> None:
+    """Install the patches in this process (idempotent). Call before Rasa builds its agent."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if _originals:
+        return
+    for owner, name, replacement in _targets():
+        original = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+        _originals.append((owner, name, original))
+        setattr(owner, name, replacement(original))
+    event.listen(Engine, "connect", _sqlite_pragmas)
+
+
+def revert() -> None:
+    """Undo `apply()` (for tests that compare against Rasa's own behaviour)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    while _originals:
+        owner, name, original = _originals.pop()
+        setattr(owner, name, original)
+    if event.contains(Engine, "connect", _sqlite_pragmas):
+        event.remove(Engine, "connect", _sqlite_pragmas)
+
+
+def upstream_source(qualname: str) -> str:
+    """The source text of a Rasa function as installed (read from its file, so it is the
+    upstream code even while the patch is applied)."""
+    import ast
+    import importlib.util
+
+    parts = qualname.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            spec = importlib.util.find_spec(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        if spec is not None and spec.origin:
+            break
+    else:
+        raise LookupError(qualname)
+    with open(spec.origin, encoding="utf-8") as file:
+        source = file.read()
+    node: Any = ast.parse(source)
+    for name in parts[cut:]:
+        node = next(
+            child
+            for child in node.body
+            if isinstance(child, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and child.name == name
+        )
+    return ast.get_source_segment(source, node) or ""
