@@ -6,7 +6,9 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -127,14 +129,14 @@ def test_a_wrong_secret_is_rejected(telegram: tuple[Stack, FakeBotApi]) -> None:
 
 # ---- a person takes over (issue 10) -----------------------------------------------------------
 
-AGENT, PASSWORD = "Ann", "correct horse battery staple"
+PASSWORD = "correct horse battery staple"
 
 
 @contextmanager
-def console(stack: Stack) -> Iterator[httpx.Client]:
+def console(stack: Stack, name: str) -> Iterator[httpx.Client]:
     """An agent logged in to the console API of the stack's gateway (created with the CLI)."""
     subprocess.run(
-        [sys.executable, "-m", "bot.cli", "agents", "add", AGENT, "--password-stdin"],
+        [sys.executable, "-m", "bot.cli", "agents", "add", name, "--password-stdin"],
         input=PASSWORD + "\n",
         env=stack.env,
         cwd=Path(__file__).resolve().parents[3],
@@ -143,7 +145,7 @@ def console(stack: Stack) -> Iterator[httpx.Client]:
         check=True,
     )
     with httpx.Client(base_url=f"{stack.url}/console/api", timeout=60.0) as client:
-        login = client.post("/session", json={"name": AGENT, "password": PASSWORD})
+        login = client.post("/session", json={"name": name, "password": PASSWORD})
         assert login.status_code == 200, login.text
         client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
         yield client
@@ -171,14 +173,29 @@ def test_a_telegram_buyer_asks_for_a_person_an_agent_answers_and_hands_back(
     assert "person" in api.texts_to(chat)[0]
     told_before_agent = len(api.sent_to(chat))
 
-    with console(stack) as agent:
-        pending = agent.get("/conversations", params={"status": "pending"}).json()
+    with console(stack, "Ann") as ann, console(stack, "Ben") as ben:
+        pending = ann.get("/conversations", params={"status": "pending"}).json()
         assert conversation_id in [c["id"] for c in pending["conversations"]]
 
-        assert agent.post(f"/conversations/{conversation_id}/claim").status_code == 200
+        # Both claim at the same moment: exactly one wins, the other is told who.
+        start = threading.Barrier(2)
+
+        def claim(client: httpx.Client) -> httpx.Response:
+            start.wait()
+            return client.post(f"/conversations/{conversation_id}/claim")
+
+        with ThreadPoolExecutor(2) as pool:
+            results = dict(zip(("Ann", "Ben"), pool.map(claim, (ann, ben)), strict=True))
+        assert sorted(r.status_code for r in results.values()) == [200, 409]
+        name = next(n for n, r in results.items() if r.status_code == 200)
+        agent, other = (ann, ben) if name == "Ann" else (ben, ann)
+        lost = next(r for r in results.values() if r.status_code == 409)
+        assert name in lost.json()["error"]
         api.wait_for(lambda: len(api.sent_to(chat)) == told_before_agent + 1, timeout=30)
 
-        words = "Hello, I'm Ann. I have your parcel RR123456785CN open & will check <customs>."
+        refused = other.post(f"/conversations/{conversation_id}/messages", json={"text": "hi"})
+        assert refused.status_code == 409
+        words = f"Hello, I'm {name}. I have your parcel RR123456785CN open & will check <customs>."
         sent = agent.post(f"/conversations/{conversation_id}/messages", json={"text": words})
         assert sent.status_code == 200, sent.text
         assert sent.json()["event"]["delivery"] == "sent"
@@ -189,7 +206,7 @@ def test_a_telegram_buyer_asks_for_a_person_an_agent_answers_and_hands_back(
         ]
         assert call.params["chat_id"] == chat
 
-        # While Ann holds the conversation the bot stays silent.
+        # While the agent holds the conversation the bot stays silent.
         quiet = "thanks! why is there no update on my parcel?"
         assert api.deliver_webhook(api.message_update(chat, quiet)) == 200
         api.wait_for(
@@ -204,14 +221,14 @@ def test_a_telegram_buyer_asks_for_a_person_an_agent_answers_and_hands_back(
         assert handed.json()["conversation"]["status"] == "bot"
         api.wait_for(lambda: len(api.sent_to(chat)) == told_before_agent + 3, timeout=30)
 
-    # Back with the bot, which knows the parcel mentioned while Ann had the conversation.
+    # Back with the bot, which knows the parcel named while the agent had the conversation.
     assert api.deliver_webhook(api.message_update(chat, "why is there no update?")) == 200
     api.wait_for(lambda: len(api.sent_to(chat)) >= told_before_agent + 4, timeout=60)
     texts = api.texts_to(chat)
     assert texts[told_before_agent : told_before_agent + 3] == [
-        text("handoff.agent_joined", name=AGENT),
+        text("handoff.agent_joined", name=name),
         words,
-        text("handoff.agent_left", name=AGENT),
-    ], "nothing from the bot while Ann held the conversation"
+        text("handoff.agent_left", name=name),
+    ], "nothing from the bot (nor the other agent) while an agent held the conversation"
     answer = " ".join(texts[told_before_agent + 3 :])
     assert "RR123456785CN" in answer, answer
