@@ -106,8 +106,12 @@ async def get_messages(request: Request) -> JSONResponse:
         rows = await events.after(
             key, int(raw_after), session=session, kinds=events.BUYER_KINDS, limit=MAX_PAGE
         )
-        unread = [m.id for m, _ in rows if m.direction == "out" and m.delivery != "delivered"]
-        await events.set_delivery(unread, "delivered", session=session)
+        unread = [m for m, _ in rows if m.direction == "out" and m.delivery != "delivered"]
+        await events.set_delivery([m.id for m in unread], "delivered", session=session)
+    for message in unread:  # the console shows "delivered" live
+        await services.bus.publish(
+            {"type": "delivery", "conversation_id": key, "seq": message.seq}
+        )
     return JSONResponse({"messages": [events.to_dict(m, name) for m, name in rows]})
 
 

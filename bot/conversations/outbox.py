@@ -108,6 +108,7 @@ class Outbox:
         except Exception as exc:  # logged and recorded; the message stays in the log
             log.exception("delivery failed conversation=%s", conversation_id)
             await self._record(ids, "failed", f"{type(exc).__name__}")
+            await self._announce_delivery(conversation_id, messages)
             return False
         if delivered:
             await self._record(ids, "sent")
@@ -115,7 +116,15 @@ class Outbox:
             await self._record(ids, "failed", delivered.reason)
         elif channel == "telegram":
             await self._record(ids, "failed", "not delivered (blocked, or Telegram unreachable)")
+        await self._announce_delivery(conversation_id, messages)
         return bool(delivered)
+
+    async def _announce_delivery(self, conversation_id: str, messages: Sequence[Message]) -> None:
+        """Wake consoles so an agent sees "sent" / "failed" without reopening."""
+        for message in messages:
+            await self._bus.publish(
+                {"type": "delivery", "conversation_id": conversation_id, "seq": message.seq}
+            )
 
     async def _record(self, ids: list[int], state: str, error: str | None = None) -> None:
         async with self._sessionmaker() as session, session.begin():
