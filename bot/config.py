@@ -90,6 +90,7 @@ class Settings:
     widget_origins: tuple[str, ...] = WIDGET_ORIGINS_DEFAULT
     widget_identity_secret: str = ""
     widget_identity_required: bool = False
+    api_keys: tuple[str, ...] = ()
     # How long each leg of a journey may stay silent (PARCELDESK_WAIT_*), for `diagnose()`.
     thresholds: Thresholds = field(default_factory=Thresholds)
 
@@ -147,6 +148,7 @@ class Settings:
             ),
             widget_identity_secret=env.get("PARCELDESK_WIDGET_IDENTITY_SECRET", ""),
             widget_identity_required=_bool(env, "PARCELDESK_WIDGET_IDENTITY_REQUIRED", False),
+            api_keys=_list(env, "PARCELDESK_API_KEYS", ""),
             thresholds=Thresholds.from_mapping(env),
         )
 

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bot.channels.api_auth import authorised_key, conversation_key
 from bot.channels.limits import BadJson, BodyTooLarge, RateLimit, parse_json, read_body
 from bot.conversations import events, health
 from bot.conversations.replies import Inbound
@@ -33,6 +34,20 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
+UNAUTHORISED = (
+    'send an API key as "Authorization: Bearer <key>" (one of PARCELDESK_API_KEYS; '
+    "parceldesk run prints a local one)"
+)
+
+
+def _key(request: Request) -> str | None:
+    return authorised_key(request, request.app.state.services.settings.api_keys)
+
+
+def _unauthorised() -> JSONResponse:
+    return _error(401, UNAUTHORISED, {"WWW-Authenticate": "Bearer"})
+
+
 def _limited(conversation_id: str) -> JSONResponse | None:
     wait = _PER_CONVERSATION.retry_after(conversation_id)
     if wait:
@@ -44,6 +59,9 @@ def _limited(conversation_id: str) -> JSONResponse | None:
 
 async def post_message(request: Request) -> JSONResponse:
     """`POST /api/v1/conversations/{conversation_id}/messages` with `{"text": "..."}`."""
+    key = _key(request)
+    if key is None:
+        return _unauthorised()
     conversation_id = request.path_params["conversation_id"]
     if not _CONVERSATION_ID.match(conversation_id):
         return _error(400, "conversation_id may use letters, digits and _.:@- (max 128)")
@@ -61,7 +79,8 @@ async def post_message(request: Request) -> JSONResponse:
     client_id = body.get("client_id")
     if client_id is not None and not (isinstance(client_id, str) and 0 < len(client_id) <= 64):
         return _error(400, "client_id, when given, is a string of 1 to 64 characters")
-    limited = _limited(conversation_id)
+    internal_id = conversation_key(key, conversation_id)
+    limited = _limited(internal_id)
     if limited is not None:
         return limited
     services = request.app.state.services
@@ -69,7 +88,7 @@ async def post_message(request: Request) -> JSONResponse:
         replies = await services.router.handle(
             Inbound(
                 channel="api",
-                conversation_id=f"api:{conversation_id}",
+                conversation_id=internal_id,
                 text=text,
                 sender_id=conversation_id,
                 client_id=client_id,
@@ -94,6 +113,9 @@ async def get_messages(request: Request) -> JSONResponse:
     """`GET /api/v1/conversations/{conversation_id}/messages?after=<seq>`: every message the
     buyer may see after `seq` (agent replies and updates that arrived meanwhile included),
     oldest first. Reading them marks outbound ones `delivered`."""
+    api_key = _key(request)
+    if api_key is None:
+        return _unauthorised()
     conversation_id = request.path_params["conversation_id"]
     if not _CONVERSATION_ID.match(conversation_id):
         return _error(400, "conversation_id may use letters, digits and _.:@- (max 128)")
@@ -101,7 +123,7 @@ async def get_messages(request: Request) -> JSONResponse:
     if not raw_after.isdigit():
         return _error(400, "after must be a sequence number (0 or more)")
     services = request.app.state.services
-    key = f"api:{conversation_id}"
+    key = conversation_key(api_key, conversation_id)
     async with services.sessionmaker() as session, session.begin():
         rows = await events.after(
             key, int(raw_after), session=session, kinds=events.BUYER_KINDS, limit=MAX_PAGE

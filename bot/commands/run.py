@@ -170,6 +170,9 @@ async def _run(settings: Settings, model: Path) -> int:
     upgrade(settings.database_url)
     endpoints = write_endpoints(settings)
     token = settings.rasa_token or secrets.token_hex(24)
+    if not settings.api_keys:
+        # A local key for trying the API; the gateway child reads it from the environment.
+        os.environ["PARCELDESK_API_KEYS"] = "pd_local_" + secrets.token_urlsafe(18)
     supervisor = Supervisor(build_specs(settings, model, endpoints, token), host=settings.host)
     supervisor.install_signal_handlers()
     print(f"starting ParcelDesk with model {model.name} ...", flush=True)
@@ -193,6 +196,7 @@ def _print_banner(settings: Settings, supervisor: Supervisor) -> None:
         "\nParcelDesk is running (healthy after: " + timings + ")\n"
         f"  demo shop      {base}/  (the chat widget, embedded the way a shop would)\n"
         f"  HTTP API       POST {base}/api/v1/conversations/<id>/messages\n"
+        f"                 with -H 'Authorization: Bearer {_api_key(settings)}'\n"
         f"  health         {base}/healthz\n"
         f"  Rasa server    {settings.rasa_url} (token in PARCELDESK_RASA_TOKEN)\n"
         f"  action server  {settings.actions_url}\n"
@@ -205,6 +209,13 @@ def _print_banner(settings: Settings, supervisor: Supervisor) -> None:
         f"{origins}):\n{snippet(base)}\n",
         flush=True,
     )
+
+
+def _api_key(settings: Settings) -> str:
+    """The key to show: the generated local one, or a hint when the operator set their own."""
+    if settings.api_keys:
+        return "<one of PARCELDESK_API_KEYS>"
+    return os.environ.get("PARCELDESK_API_KEYS", "").split(",")[0]
 
 
 def main(args: argparse.Namespace) -> int:

@@ -12,6 +12,10 @@ from bot.storage.migrate import upgrade
 from tests.support.ports import free_port
 from tests.support.servers import serve
 
+# The HTTP API key every test gateway accepts.
+API_KEY = "pd_test_gateway_key"
+API_HEADERS = {"Authorization": f"Bearer {API_KEY}"}
+
 
 @contextmanager
 def gateway(
@@ -29,6 +33,7 @@ def gateway(
             "PARCELDESK_DATABASE_URL": database,
             "PARCELDESK_RASA_PORT": str(free_port()),
             "PARCELDESK_ACTIONS_PORT": str(free_port()),
+            "PARCELDESK_API_KEYS": API_KEY,
             **(env or {}),
         }
     )

@@ -13,6 +13,8 @@ import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatusCode
 
+from bot.channels.api_auth import conversation_key
+from tests.channels.gateway_app import API_HEADERS, API_KEY
 from tests.console.helpers import Console, console
 
 
@@ -44,9 +46,16 @@ async def _frames_until(ws, predicate, limit: int = 50) -> list[dict]:  # type: 
     raise AssertionError(f"no matching frame in {seen}")
 
 
+# A conversation the buyer makes through the HTTP API with the test gateway's key.
+FOLLOWED = conversation_key(API_KEY, "ws-follow")
+
+
 def _buyer_says(desk: Console, conversation: str, text: str) -> None:
     httpx.post(
-        f"{desk.url}/api/v1/conversations/{conversation}/messages", json={"text": text}, timeout=30
+        f"{desk.url}/api/v1/conversations/{conversation}/messages",
+        json={"text": text},
+        headers=API_HEADERS,
+        timeout=30,
     )
 
 
@@ -61,22 +70,23 @@ async def test_it_refuses_sockets_without_a_login_or_from_another_origin(desk: C
             pass
     async with _connect(desk, client) as ws:
         hello = json.loads(await asyncio.wait_for(ws.recv(), timeout=15))
-        assert hello == {"type": "hello", "agent": {"id": hello["agent"]["id"], "name": "ws-ana",
-                                                   "admin": False}}
+        assert hello == {
+            "type": "hello",
+            "agent": {"id": hello["agent"]["id"], "name": "ws-ana", "admin": False},
+        }
 
 
 async def test_a_reconnect_after_the_last_seq_misses_nothing_and_doubles_nothing(
     desk: Console,
 ) -> None:
     await asyncio.to_thread(desk.add_agent, "ws-bo")
-    await asyncio.to_thread(desk.pending, "api:ws-follow", "hello, where is RR400000001CN?")
+    await asyncio.to_thread(desk.pending, FOLLOWED, "hello, where is RR400000001CN?")
     client, _ = await asyncio.to_thread(desk.login, "ws-bo")
     shown: list[int] = []
 
     async with _connect(desk, client) as ws:
         await ws.recv()  # hello
-        await ws.send(json.dumps({"type": "follow", "conversation_id": "api:ws-follow",
-                                  "after": 0}))
+        await ws.send(json.dumps({"type": "follow", "conversation_id": FOLLOWED, "after": 0}))
         frames = await _frames_until(
             ws, lambda f: f["type"] == "event" and f["event"]["kind"] == "status"
         )
@@ -85,8 +95,7 @@ async def test_a_reconnect_after_the_last_seq_misses_nothing_and_doubles_nothing
         frames = await _frames_until(
             ws, lambda f: f["type"] == "event" and f["event"]["text"] == "anyone there?"
         )
-        assert any(f["type"] == "queue" and f["conversation_id"] == "api:ws-follow"
-                   for f in frames)
+        assert any(f["type"] == "queue" and f["conversation_id"] == FOLLOWED for f in frames)
         shown += [f["event"]["seq"] for f in frames if f["type"] == "event"]
 
     # While the console is away the buyer writes twice.
@@ -95,8 +104,9 @@ async def test_a_reconnect_after_the_last_seq_misses_nothing_and_doubles_nothing
 
     async with _connect(desk, client) as ws:
         await ws.recv()  # hello
-        await ws.send(json.dumps({"type": "follow", "conversation_id": "api:ws-follow",
-                                  "after": shown[-1]}))
+        await ws.send(
+            json.dumps({"type": "follow", "conversation_id": FOLLOWED, "after": shown[-1]})
+        )
         frames = await _frames_until(
             ws, lambda f: f["type"] == "event" and f["event"]["text"] == "second while away"
         )
@@ -118,19 +128,27 @@ async def test_agents_see_each_others_typing_and_notes(desk: Console) -> None:
     async with _connect(desk, cy) as cy_ws, _connect(desk, dee) as dee_ws:
         for ws in (cy_ws, dee_ws):
             await ws.recv()
-            await ws.send(json.dumps({"type": "follow", "conversation_id": "api:ws-typing",
-                                      "after": 0}))
+            await ws.send(
+                json.dumps({"type": "follow", "conversation_id": "api:ws-typing", "after": 0})
+            )
             await _frames_until(ws, lambda f: f.get("event", {}).get("kind") == "status")
         await dee_ws.send(json.dumps({"type": "typing", "on": True}))
         typing = await _frames_until(cy_ws, lambda f: f["type"] == "typing")
         await asyncio.to_thread(
-            dee.post, "/console/api/conversations/api:ws-typing/notes",
-            json={"text": "<b>not bold</b>"}, headers={"X-CSRF-Token": dee_csrf},
+            dee.post,
+            "/console/api/conversations/api:ws-typing/notes",
+            json={"text": "<b>not bold</b>"},
+            headers={"X-CSRF-Token": dee_csrf},
         )
         note = await _frames_until(cy_ws, lambda f: f.get("event", {}).get("kind") == "note")
 
-    assert typing[-1] == {"type": "typing", "conversation_id": "api:ws-typing", "who": "agent",
-                          "name": "ws-dee", "on": True}
+    assert typing[-1] == {
+        "type": "typing",
+        "conversation_id": "api:ws-typing",
+        "who": "agent",
+        "name": "ws-dee",
+        "on": True,
+    }
     assert note[-1]["event"]["text"] == "<b>not bold</b>"
     assert note[-1]["event"]["agent"] == "ws-dee"
 

@@ -23,8 +23,15 @@ from tests.support.stack import ROOT, Stack, say
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "console e2e password"
 XSS_NAME = "<img src=x onerror=alert(1)>"
 XSS_MESSAGE = '<script>alert("buyer")</script><img src=x onerror=alert(2)> hello??'
@@ -35,7 +42,11 @@ PHONE = {"width": 375, "height": 812}
 def _add_agent(stack: Stack, name: str) -> None:
     subprocess.run(
         [sys.executable, "-m", "bot.cli", "agents", "add", name, "--password-stdin"],
-        input=PASSWORD + "\n", text=True, env=stack.env, cwd=ROOT, check=True,
+        input=PASSWORD + "\n",
+        text=True,
+        env=stack.env,
+        cwd=ROOT,
+        check=True,
         capture_output=True,
     )
 
@@ -58,7 +69,7 @@ def test_an_agent_takes_over_from_the_queue_and_hands_back(stack: Stack, tmp_pat
     _add_agent(stack, "ana")
     _add_agent(stack, XSS_NAME)
     buyer = "console-" + uuid.uuid4().hex[:8]
-    conversation = "api:" + buyer
+    conversation = stack.conversation_id(buyer)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -118,7 +129,9 @@ def test_an_agent_takes_over_from_the_queue_and_hands_back(stack: Stack, tmp_pat
         page.screenshot(path=shots / "06-note-added.png")
 
         seen_by_buyer = httpx.get(
-            f"{stack.url}/api/v1/conversations/{buyer}/messages?after=0", timeout=30
+            f"{stack.url}/api/v1/conversations/{buyer}/messages?after=0",
+            headers=stack.api_headers,
+            timeout=30,
         ).json()["messages"]
         texts = [m["text"] for m in seen_by_buyer]
         assert any("is with customs" in t for t in texts)

@@ -50,7 +50,7 @@ def test_every_message_and_reply_is_stored(stack: Stack) -> None:
         rows = conn.execute(
             "select direction, sender, channel, text, status from messages "
             "where conversation_id = ? order by id",
-            (f"api:{conversation}",),
+            (stack.conversation_id(conversation),),
         ).fetchall()
     assert rows[0] == ("in", "buyer", "api", "hello there", "processed")
     assert len(rows) >= 2 and all(r[0] == "out" and r[1] == "bot" for r in rows[1:])
@@ -58,10 +58,11 @@ def test_every_message_and_reply_is_stored(stack: Stack) -> None:
 
 def test_bad_requests_get_a_clear_error(stack: Stack) -> None:
     url = f"{stack.url}/api/v1/conversations/x1/messages"
-    assert httpx.post(url, content=b"not json", timeout=10).status_code == 400
-    missing = httpx.post(url, json={"message": "hi"}, timeout=10)
+    auth = stack.api_headers
+    assert httpx.post(url, content=b"not json", headers=auth, timeout=10).status_code == 400
+    missing = httpx.post(url, json={"message": "hi"}, headers=auth, timeout=10)
     assert missing.status_code == 400 and "text" in missing.json()["error"]
-    too_long = httpx.post(url, json={"text": "a" * 5000}, timeout=10)
+    too_long = httpx.post(url, json={"text": "a" * 5000}, headers=auth, timeout=10)
     assert too_long.status_code == 413
 
 
@@ -94,8 +95,9 @@ async def test_the_widget_socket_answers_and_keeps_its_conversation(stack: Stack
     # Reconnecting with the token continues the same stored conversation (the whole history).
     async with websockets.connect(ws_url, origin=origin) as socket:
         await socket.send(
-            json.dumps({"type": "hello", "token": welcome["token"], "after": 0,
-                        "ref": welcome["ref"]})
+            json.dumps(
+                {"type": "hello", "token": welcome["token"], "after": 0, "ref": welcome["ref"]}
+            )
         )
         again = json.loads(await socket.recv())
         assert again["ref"] == welcome["ref"] and again["token"] is None

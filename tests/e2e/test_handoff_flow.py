@@ -42,6 +42,7 @@ def _buyer_messages(stack: Stack, conversation: str, after: int) -> list[dict]:
     response = httpx.get(
         f"{stack.url}/api/v1/conversations/{conversation}/messages",
         params={"after": after},
+        headers=stack.api_headers,
         timeout=30,
     )
     response.raise_for_status()
@@ -50,7 +51,7 @@ def _buyer_messages(stack: Stack, conversation: str, after: int) -> list[dict]:
 
 def test_a_person_takes_over_and_hands_back_with_the_bot_remembering(stack: Stack) -> None:
     buyer = "handoff-" + uuid.uuid4().hex[:8]
-    conversation_id = f"api:{buyer}"
+    conversation_id = stack.conversation_id(buyer)
     tag = uuid.uuid4().hex[:6]
     ana, ben = _agent(stack, f"ana-{tag}"), _agent(stack, f"ben-{tag}")
 

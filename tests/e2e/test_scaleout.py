@@ -43,6 +43,7 @@ def test_postgres_and_redis_back_a_stack_and_a_second_gateway_replica(tmp_path: 
             "PARCELDESK_RASA_TOKEN": uuid.uuid4().hex,
         }
         with running_stack(tmp_path, env) as stack:
+            conversation = stack.conversation_id("pg-1")
             reply = say(stack, "pg-1", "where is my parcel RR123456785CN")
             assert "RR123456785CN" in reply[0]["text"]
 
@@ -72,6 +73,7 @@ def test_postgres_and_redis_back_a_stack_and_a_second_gateway_replica(tmp_path: 
                 second = httpx.post(
                     f"http://127.0.0.1:{port}/api/v1/conversations/pg-1/messages",
                     json={"text": "thanks"},
+                    headers=stack.api_headers,
                     timeout=60,
                 )
                 assert second.status_code == 200 and second.json()["messages"]
@@ -84,9 +86,10 @@ def test_postgres_and_redis_back_a_stack_and_a_second_gateway_replica(tmp_path: 
             rows = (
                 conn.execute(
                     text(
-                        "select text from messages where conversation_id = 'api:pg-1' "
+                        "select text from messages where conversation_id = :c "
                         "and direction = 'in' order by id"
-                    )
+                    ),
+                    {"c": conversation},
                 )
                 .scalars()
                 .all()
@@ -98,7 +101,7 @@ def test_postgres_and_redis_back_a_stack_and_a_second_gateway_replica(tmp_path: 
         with engine.connect() as conn:
             senders = conn.execute(text("select distinct sender_id from events")).scalars().all()
         engine.dispose()
-        assert "api:pg-1" in senders
+        assert conversation in senders
 
 
 def _wait_http(url: str, timeout: float = 30.0) -> None:

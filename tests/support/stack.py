@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,6 +44,20 @@ class Stack:
     def database_url(self) -> str:
         return self.env["PARCELDESK_DATABASE_URL"]
 
+    @property
+    def api_key(self) -> str:
+        return self.env["PARCELDESK_API_KEYS"].split(",")[0]
+
+    @property
+    def api_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"}
+
+    def conversation_id(self, api_conversation: str) -> str:
+        """The gateway's id of a conversation made through the HTTP API with this key."""
+        from bot.channels.api_auth import conversation_key
+
+        return conversation_key(self.api_key, api_conversation)
+
     def log(self) -> str:
         return "\n".join(self.output)
 
@@ -58,6 +73,7 @@ def stack_env(var_dir: Path, extra: dict[str, str] | None = None) -> dict[str, s
             "PARCELDESK_RASA_PORT": str(free_port()),
             "PARCELDESK_ACTIONS_PORT": str(free_port()),
             "PARCELDESK_PROVIDERS": "demo",
+            "PARCELDESK_API_KEYS": "pd_test_" + uuid.uuid4().hex,
         }
     )
     env.update(extra or {})
@@ -123,6 +139,7 @@ def say(stack: Stack, conversation_id: str, text: str) -> list[dict]:
     response = httpx.post(
         f"{stack.url}/api/v1/conversations/{conversation_id}/messages",
         json={"text": text},
+        headers=stack.api_headers,
         timeout=60.0,
     )
     response.raise_for_status()
