@@ -63,7 +63,7 @@ def build_services(
     """Wire the per-process services around an engine and an HTTP client the caller owns.
     The bus (live wake-ups) is in-process unless the caller passes a Redis one."""
     sessions = make_sessionmaker(engine)
-    rasa = RasaClient(http, settings.rasa_url, token=settings.rasa_token)
+    rasa = RasaClient(http, settings.rasa_urls or settings.rasa_url, token=settings.rasa_token)
     bus = bus or make_bus("")
     outbox = Outbox(sessionmaker=sessions, bus=bus)
     desk = Desk(

@@ -61,6 +61,8 @@ class Settings:
     rasa_port: int = 5005
     actions_port: int = 5055
     rasa_url: str = "http://127.0.0.1:5005"
+    # Every Rasa server the gateway sends to, round robin (default: just rasa_url).
+    rasa_urls: tuple[str, ...] = ()
     rasa_token: str = ""
     actions_url: str = "http://127.0.0.1:5055"
     database_url: str = ""
@@ -102,6 +104,12 @@ class Settings:
         port = _int(env, "PARCELDESK_PORT", 8000)
         rasa_port = _int(env, "PARCELDESK_RASA_PORT", 5005)
         actions_port = _int(env, "PARCELDESK_ACTIONS_PORT", 5055)
+        rasa_url = env.get("PARCELDESK_RASA_URL", "").strip().rstrip("/") or (
+            f"http://127.0.0.1:{rasa_port}"
+        )
+        rasa_urls = tuple(u.rstrip("/") for u in _list(env, "PARCELDESK_RASA_URLS", "")) or (
+            rasa_url,
+        )
         database_url = env.get("PARCELDESK_DATABASE_URL", "").strip() or (
             f"sqlite+aiosqlite:///{var_dir / 'parceldesk.db'}"
         )
@@ -112,8 +120,8 @@ class Settings:
             port=port,
             rasa_port=rasa_port,
             actions_port=actions_port,
-            rasa_url=env.get("PARCELDESK_RASA_URL", "").strip().rstrip("/")
-            or f"http://127.0.0.1:{rasa_port}",
+            rasa_url=rasa_url,
+            rasa_urls=rasa_urls,
             rasa_token=env.get("PARCELDESK_RASA_TOKEN", ""),
             actions_url=env.get("PARCELDESK_ACTIONS_URL", "").strip().rstrip("/")
             or f"http://127.0.0.1:{actions_port}",
