@@ -63,7 +63,12 @@ def build_services(
     """Wire the per-process services around an engine and an HTTP client the caller owns.
     The bus (live wake-ups) is in-process unless the caller passes a Redis one."""
     sessions = make_sessionmaker(engine)
-    rasa = RasaClient(http, settings.rasa_urls or settings.rasa_url, token=settings.rasa_token)
+    rasa = RasaClient(
+        http,
+        settings.rasa_urls or settings.rasa_url,
+        token=settings.rasa_token,
+        timeout=settings.rasa_timeout,
+    )
     bus = bus or make_bus("")
     outbox = Outbox(sessionmaker=sessions, bus=bus)
     desk = Desk(
@@ -137,6 +142,8 @@ def _redelivery(services: Services) -> Redelivery:
         router=services.router,
         rasa=services.rasa,
         outbox=services.outbox,
+        # A live turn ends within the Rasa timeout; older `received` messages were stranded.
+        stranded_after=timedelta(seconds=services.settings.rasa_timeout + 10),
     )
 
 

@@ -64,6 +64,7 @@ class Settings:
     # Every Rasa server the gateway sends to, round robin (default: just rasa_url).
     rasa_urls: tuple[str, ...] = ()
     rasa_token: str = ""
+    rasa_timeout: float = 30.0
     actions_url: str = "http://127.0.0.1:5055"
     database_url: str = ""
     rasa_tracker_url: str = ""
@@ -123,6 +124,7 @@ class Settings:
             rasa_url=rasa_url,
             rasa_urls=rasa_urls,
             rasa_token=env.get("PARCELDESK_RASA_TOKEN", ""),
+            rasa_timeout=_float(env, "PARCELDESK_RASA_TIMEOUT", 30.0),
             actions_url=env.get("PARCELDESK_ACTIONS_URL", "").strip().rstrip("/")
             or f"http://127.0.0.1:{actions_port}",
             database_url=database_url,
