@@ -175,7 +175,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         engine = make_engine(settings.database_url)
         bus = make_bus(settings.redis_url)
         await bus.start()
-        async with httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0)) as http:
+        # Idle connections close after 2 s, before Rasa's (Sanic) and uvicorn's 5 s keep-alive:
+        # a message is never written to a connection the server is closing.
+        limits = httpx.Limits(max_connections=100, keepalive_expiry=2.0)
+        timeout = httpx.Timeout(30.0, connect=5.0)
+        async with httpx.AsyncClient(timeout=timeout, limits=limits) as http:
             services = build_services(settings, engine=engine, http=http, bus=bus)
             app.state.services = services
             services.outbox.register("web", widget.presence.of(app).sender)
