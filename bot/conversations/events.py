@@ -101,6 +101,7 @@ async def append(
     statuses: Iterable[str] | None = None,
     holder: int | None = None,
     at: datetime | None = None,
+    in_reply_to: int | None = None,
 ) -> Message:
     """Store one event with the next sequence number (see `next_seq` for `statuses`)."""
     seq = await next_seq(conversation_id, session=session, statuses=statuses, holder=holder)
@@ -118,6 +119,7 @@ async def append(
         client_id=client_id,
         external_id=external_id,
         delivery=delivery,
+        in_reply_to=in_reply_to,
         created_at=at or utcnow(),
     )
     session.add(message)

@@ -225,6 +225,7 @@ class Router:
                     sender="system",
                     bot_only=False,
                     queued=replay,
+                    reply_to=message_id,
                 )
         return stored
 
@@ -370,6 +371,7 @@ class Router:
         sender: str = "bot",
         bot_only: bool = True,
         queued: bool = False,
+        reply_to: int | None = None,
     ) -> list[Reply]:
         """Store the replies and mark the buyer's message. Bot replies are stored only while
         the bot still owns the conversation: an agent's claim that landed while Rasa was
@@ -377,7 +379,13 @@ class Router:
         kept: list[Reply] = []
         seqs: list[int] = []
         async with self._sessionmaker() as session, session.begin():
-            if message_id is not None:
+            if message_id is not None and status == "processed":
+                # One answer per message, even if a late duplicate (a redelivery racing a
+                # slow first try) comes here too: the second finds it answered and stops.
+                if not await transcript.mark_answered(message_id, session=session):
+                    log.warning("message=%s was answered already; reply dropped", message_id)
+                    return []
+            elif message_id is not None:
                 await transcript.set_message_status(
                     message_id, status, session=session, error=error
                 )
@@ -392,6 +400,7 @@ class Router:
                         payload=reply.to_dict() if (reply.buttons or reply.custom) else None,
                         delivery="queued" if queued else "sent",
                         statuses=events.BOT_STATUSES if bot_only else None,
+                        in_reply_to=message_id if message_id is not None else reply_to,
                     )
                 except events.NotOwner:
                     log.info(

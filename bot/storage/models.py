@@ -88,6 +88,8 @@ class Message(Base):
     # Outbound delivery: queued | sent | delivered | failed (with delivery_error).
     delivery = Column(String(16), nullable=True)
     delivery_error = Column(Text, nullable=True)
+    # A reply: the buyer message it answers (one answer per message, checkable afterwards).
+    in_reply_to = Column(Integer, ForeignKey("messages.id"), nullable=True)
 
     __table_args__ = (
         Index("ix_messages_conversation_created", "conversation_id", "created_at"),

@@ -28,6 +28,8 @@ SENT_BY_ACTIONS = {
     "utter_not_in_customs",
     "utter_number_help",
     "utter_offer_human",
+    "utter_offer_help",
+    "utter_clarify",
     "utter_order_found",
     "utter_order_unknown",
     "utter_out_of_scope",

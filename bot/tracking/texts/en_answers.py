@@ -136,6 +136,8 @@ ANSWERS: dict[str, str] = {
         "I looked up the first {limit}. Send me these again in a new message if you want "
         "them too: {rest}."
     ),
+    # A failed check digit with one unique neighbouring-digit fix.
+    "numbers.did_you_mean": "Did you mean {suggestion}?",
     # Carrier and its official tracking link.
     "carrier.link": "Carrier: {carrier}, official tracking: {url}",
 }
