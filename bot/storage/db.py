@@ -9,6 +9,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from bot.config import to_async_url
+from bot.storage import sqlite_driver
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -22,6 +23,8 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             # SQLAlchemy 1.4 gives aiosqlite files a NullPool: a new connection (and worker
             # thread, and the pragmas below) for every session, twice per turn. Keep them.
             kwargs["poolclass"] = AsyncAdaptedQueuePool
+            # One hand-off to aiosqlite's thread per statement instead of four.
+            kwargs["module"] = sqlite_driver.dbapi()
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_async_engine(async_url, **kwargs)
