@@ -53,11 +53,11 @@ class OneTripCursor(sa_aiosqlite.AsyncAdapt_aiosqlite_cursor):
         except Exception as error:
             self._adapt_connection._handle_exception(error)
             raise  # _handle_exception always raises
-        self.description = description
-        self.lastrowid = lastrowid
-        self.rowcount = rowcount
+        self.description = description  # type: ignore[misc]  # slot of the SQLAlchemy base (untyped)
+        self.lastrowid = lastrowid  # type: ignore[misc]  # slot of the SQLAlchemy base (untyped)
+        self.rowcount = rowcount  # type: ignore[misc]  # slot of the SQLAlchemy base (untyped)
         if rows is not None:
-            self._rows = rows
+            self._rows = rows  # type: ignore[misc]  # slot of the SQLAlchemy base (untyped)
 
 
 class OneTripConnection(sa_aiosqlite.AsyncAdapt_aiosqlite_connection):
