@@ -21,7 +21,13 @@ from bot.tracking.evidence import (
     scan_label,
     whole_days,
 )
-from bot.tracking.legs import CUSTOMS_SUBS, chronological, needs_customs_action, scanned
+from bot.tracking.legs import (
+    CUSTOMS_SUBS,
+    chronological,
+    is_preclearance,
+    needs_customs_action,
+    scanned,
+)
 from bot.tracking.model import Event, Reason, Shipment, Status, SubStatus
 from bot.tracking.thresholds import Thresholds
 
@@ -328,7 +334,13 @@ def diagnose(
     if status == Status.EXCEPTION and sub in (*CUSTOMS_SUBS, SubStatus.SECURITY):
         # A customs hold reported as an exception: explain it as customs.
         facts = replace(facts, leg="customs")
-    elif sub in CUSTOMS_SUBS and facts.leg != "customs":
+    elif (
+        sub in CUSTOMS_SUBS
+        and facts.leg != "customs"
+        # Unless the scan is customs data sent ahead of a parcel that has not arrived yet
+        # (pre-clearance): then the leg the scans show stands.
+        and not (facts.leg in ("origin", "international") and is_preclearance(last))
+    ):
         facts = replace(facts, leg="customs")
     return _in_transit(facts)
 

@@ -25,6 +25,8 @@ EXPORT: dict[str, tuple[str, ...]] = {
         "dispatch from origin",
         "international hub",
         "departure from country of origin",
+        "from departure country",
+        "leaving from departure country",
     ),
     "pt": ("saída do país de origem", "saiu do país de origem", "exportação"),
     "es": ("salida del país de origen", "ha salido del país de origen", "exportación"),
@@ -106,6 +108,24 @@ PAYMENT_DUE: dict[str, tuple[str, ...]] = {
     "fr": ("en attente de paiement",),
     "ru": ("ожидает оплаты", "ожидает уплаты"),
     "zh": ("待缴税", "等待付款"),
+}
+# Customs data sent ahead of the parcel (electronic pre-clearance): before the parcel has
+# arrived in the destination country this is not "at customs".
+PRECLEARANCE: dict[str, tuple[str, ...]] = {
+    "en": (
+        "import clearance start",
+        "import customs clearance started",
+        "pre-clearance",
+        "pre-advice",
+        "electronic customs",
+        "customs data received",
+    ),
+    "pt": ("informações enviadas para análise da autoridade aduaneira",),
+    "es": ("información enviada a aduana", "predeclaración"),
+    "de": ("zolldaten übermittelt", "elektronische zollanmeldung"),
+    "fr": ("données douanières transmises", "pré-dédouanement"),
+    "ru": ("предварительное информирование",),
+    "zh": ("预申报", "进口清关开始"),
 }
 # A delivery attempt failed (nobody home, address problem).
 DELIVERY_ATTEMPT: dict[str, tuple[str, ...]] = {

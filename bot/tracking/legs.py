@@ -28,6 +28,7 @@ CUSTOMS_DONE_WORDS = all_words(leg_words.CUSTOMS_DONE)
 CUSTOMS_ACTION_WORDS = all_words(leg_words.CUSTOMS_ACTION)
 PAYMENT_DUE_WORDS = all_words(leg_words.PAYMENT_DUE)
 DELIVERY_ATTEMPT_WORDS = all_words(leg_words.DELIVERY_ATTEMPT)
+PRECLEARANCE_WORDS = all_words(leg_words.PRECLEARANCE)
 
 # Sub-statuses that mean the parcel is with customs right now.
 CUSTOMS_SUBS = (SubStatus.CUSTOMS_PROCESSING, SubStatus.CUSTOMS_REQUIRING_INFORMATION)
@@ -68,6 +69,11 @@ def is_customs(event: Event) -> bool:
     if event.sub_status in CUSTOMS_SUBS or _has(event.description, PAYMENT_DUE_WORDS):
         return True
     return _has(event.description, CUSTOMS_WORDS) and not is_customs_release(event)
+
+
+def is_preclearance(event: Event) -> bool:
+    """True when a customs scan is data sent ahead of the parcel (electronic pre-clearance)."""
+    return is_customs(event) and _has(event.description, PRECLEARANCE_WORDS)
 
 
 def is_departure(event: Event, origin: str | None) -> bool:
@@ -112,8 +118,11 @@ def countries(shipment: Shipment, events: tuple[Event, ...]) -> tuple[str | None
     origin = (shipment.origin_country or "").upper() or None
     destination = (shipment.destination_country or "").upper() or None
     scans = [e for e in scanned(events) if e.country]
-    if origin is None and scans:
-        origin = (scans[0].country or "").upper()
+    # The first country seen is the origin, unless it is the known destination (the origin
+    # post published no place: "Objeto postado, País").
+    abroad = [e for e in scans if (e.country or "").upper() != destination]
+    if origin is None and abroad:
+        origin = (abroad[0].country or "").upper()
     if destination is None:
         # Customs and import scans happen in the country the parcel is going to.
         for event in scans:
@@ -133,6 +142,7 @@ def current_leg(events: tuple[Event, ...], origin: str | None, destination: str 
         return "domestic"
     leg = "origin"
     departed = False
+    arrived = False  # a scan in the destination country (or worded as an arrival) was seen
     for event in sorted(scanned(events), key=chronological):
         country = (event.country or "").upper() or None
         if is_export_customs(event, origin):
@@ -140,6 +150,8 @@ def current_leg(events: tuple[Event, ...], origin: str | None, destination: str 
         if is_customs_release(event):
             candidate = "destination"
         elif is_customs(event):
+            if not arrived and _has(event.description, PRECLEARANCE_WORDS):
+                continue  # data sent ahead of the parcel: it has not reached customs yet
             # Customs can follow an arrival scan, so this may move the leg back from destination.
             leg = "customs"
             continue
@@ -158,6 +170,7 @@ def current_leg(events: tuple[Event, ...], origin: str | None, destination: str 
             candidate = "international"  # a transit country
         else:
             candidate = leg
+        arrived = arrived or candidate == "destination"
         after_customs = leg == "customs" and candidate == "destination"
         if after_customs or LEG_RANK[candidate] > LEG_RANK[leg]:
             leg = candidate
