@@ -134,7 +134,8 @@ def processes(stack: Stack) -> dict[str, int]:
     found = {}
     for pid in _children(stack.process.pid):
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-        for name, marker in (("rasa", "rasa"), ("actions", "rasa_sdk"), ("gateway", "uvicorn")):
+        markers = (("actions", "rasa_sdk"), ("rasa", "rasa"), ("gateway", "uvicorn"))
+        for name, marker in markers:  # "rasa_sdk" first: it contains "rasa" too
             if marker in cmd and name not in found:
                 found[name] = pid
                 break
@@ -183,7 +184,8 @@ async def measure(stack: Stack, args: argparse.Namespace) -> tuple[list[dict], d
             for kind in ("hi", "tracking"):
                 await concurrent(http, target, kind, 20, 2)
         mem_rest = memory(stack)
-        pids = processes(stack)
+        # `parceldesk run` itself relays the children's log lines: part of the cost too.
+        pids = {**processes(stack), "run": stack.process.pid}
         for kind in ("hi", "tracking"):
             for target in targets:
                 seq = await sequential(http, target, kind, args.turns)
@@ -215,14 +217,15 @@ def print_table(db: str, rows: list[dict], mem: dict, args: argparse.Namespace) 
     print(f"\n## {db}: {args.turns} turns per cell, {args.clients} concurrent clients")
     print(
         "| turn | via | seq p50 ms | seq p95 ms | turns/s | p50 loaded ms | p50 vs rasa "
-        "| CPU ms/turn rasa + actions + gateway |"
+        "| CPU ms/turn rasa + actions + gateway + run |"
     )
     print("|---|---|---:|---:|---:|---:|---:|---|")
     rasa_p50 = {r["turn"]: r["p50"] for r in rows if r["via"] == "rasa"}
     for r in rows:
         ratio = r["p50"] / rasa_p50[r["turn"]]
         cpu = r["cpu"]
-        split = " + ".join(f"{cpu.get(n, 0):.1f}" for n in ("rasa", "actions", "gateway"))
+        names = ("rasa", "actions", "gateway", "run")
+        split = " + ".join(f"{cpu.get(n, 0):.1f}" for n in names)
         print(
             f"| {r['turn']} | {r['via']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['rate']:.1f} "
             f"| {r['p50_loaded']:.1f} | {ratio:.2f}x | {split} = {sum(cpu.values()):.1f} |"
