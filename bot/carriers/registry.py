@@ -37,3 +37,28 @@ def build_providers(settings: Settings, client: httpx.AsyncClient) -> list[Provi
             continue
         providers.append(spec.build(values, client))
     return providers
+
+
+def only_demo(settings: Settings) -> bool:
+    """True when the demo carrier is the only provider enabled: every answer is invented."""
+    return set(settings.providers) <= {"demo"}
+
+
+def real_carrier_keys() -> list[str]:
+    """The variables that turn real carriers on (each provider's required settings)."""
+    return [
+        spec.variable(setting.key)
+        for spec in specs().values()
+        for setting in spec.settings
+        if setting.required
+    ]
+
+
+def carriers_notice(settings: Settings) -> str:
+    """One line for the start-up banner saying where answers come from."""
+    if only_demo(settings):
+        return (
+            "demo carrier only: every parcel answer is invented demo data. Real carriers: "
+            f"PARCELDESK_PROVIDERS plus {' / '.join(real_carrier_keys())}"
+        )
+    return f"providers {', '.join(settings.providers)}"
