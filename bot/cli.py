@@ -19,12 +19,47 @@ COMMANDS: dict[str, str] = {
 }
 
 
+# Shown at the end of each command's --help.
+EXAMPLES: dict[str, str] = {
+    "run": (
+        "parceldesk run\n"
+        "  PARCELDESK_PROVIDERS=17track,demo PARCELDESK_17TRACK_API_KEY=... parceldesk run"
+    ),
+    "train": "parceldesk train\n  parceldesk train --force",
+    "migrate": (
+        "parceldesk migrate\n"
+        "  PARCELDESK_DATABASE_URL=postgresql://u:p@127.0.0.1/pd parceldesk migrate"
+    ),
+    "numbers": (
+        'parceldesk numbers "my parcel RR123456785CN has not moved"\n'
+        "  echo 1Z5R89390357567127 | parceldesk numbers --json"
+    ),
+    "track": (
+        "parceldesk track RR123456785CN\n"
+        "  parceldesk track --json --courier dhl 00340434161094042557\n"
+        "  parceldesk track --force 1234567890   (ask although the check digit fails)"
+    ),
+    "explain": (
+        "parceldesk explain parcel.json\n"
+        "  parceldesk explain --json --now 2024-05-20T12:00:00Z parcel.json\n"
+        "  (parcel.json from: parceldesk track --json RR123456785CN > parcel.json)"
+    ),
+    "agents": "parceldesk agents add alice --admin\n  parceldesk agents list",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parceldesk", description="ParcelDesk parcel assistant")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         module = importlib.import_module(f"bot.commands.{name}")
-        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        sub_parser = sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=f"example:\n  {EXAMPLES[name]}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         module.configure(sub_parser)
         sub_parser.set_defaults(handler=module.main)
     return parser

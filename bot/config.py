@@ -73,14 +73,9 @@ class Settings:
     log_level: str = "INFO"
     providers: tuple[str, ...] = ("demo",)
     provider_timeout: float = 8.0
-    track17_url: str = "https://api.17track.net/track/v2.2"
-    track17_api_key: str = ""
-    track17_webhook_key: str = ""
-    aftership_url: str = "https://api.aftership.com/tracking/2024-07"
-    aftership_api_key: str = ""
-    aftership_webhook_secret: str = ""
-    dhl_url: str = "https://api-eu.dhl.com/track"
-    dhl_api_key: str = ""
+    # Every PARCELDESK_* variable as read: each provider module reads its own settings from
+    # here by its prefix (bot.carriers.spec), so adding a carrier adds no field to this class.
+    env: Mapping[str, str] = field(default_factory=dict)
     telegram_token: str = ""
     telegram_api_url: str = ""
     telegram_webhook_url: str = ""
@@ -136,15 +131,7 @@ class Settings:
             log_level=env.get("PARCELDESK_LOG_LEVEL", "INFO").upper(),
             providers=_list(env, "PARCELDESK_PROVIDERS", "demo"),
             provider_timeout=_float(env, "PARCELDESK_PROVIDER_TIMEOUT", 8.0),
-            track17_url=env.get("PARCELDESK_17TRACK_URL", cls.track17_url).rstrip("/"),
-            track17_api_key=env.get("PARCELDESK_17TRACK_API_KEY", ""),
-            track17_webhook_key=env.get("PARCELDESK_17TRACK_WEBHOOK_KEY", "")
-            or env.get("PARCELDESK_17TRACK_API_KEY", ""),
-            aftership_url=env.get("PARCELDESK_AFTERSHIP_URL", cls.aftership_url).rstrip("/"),
-            aftership_api_key=env.get("PARCELDESK_AFTERSHIP_API_KEY", ""),
-            aftership_webhook_secret=env.get("PARCELDESK_AFTERSHIP_WEBHOOK_SECRET", ""),
-            dhl_url=env.get("PARCELDESK_DHL_URL", cls.dhl_url).rstrip("/"),
-            dhl_api_key=env.get("PARCELDESK_DHL_API_KEY", ""),
+            env={k: v for k, v in env.items() if k.startswith("PARCELDESK_")},
             telegram_token=env.get("PARCELDESK_TELEGRAM_TOKEN", ""),
             telegram_api_url=env.get("PARCELDESK_TELEGRAM_API_URL", ""),
             telegram_webhook_url=env.get("PARCELDESK_TELEGRAM_WEBHOOK_URL", ""),

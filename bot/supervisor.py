@@ -16,6 +16,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -143,7 +144,8 @@ class Supervisor:
                 asyncio.gather(*(self._wait_healthy(c, http, started) for c in self.children))
             )
             stop = asyncio.create_task(self._stopping.wait())
-            await asyncio.wait([healthy, stop], return_when=asyncio.FIRST_COMPLETED)
+            waiters: list[asyncio.Future[Any]] = [healthy, stop]
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
             stop.cancel()
             if not healthy.done():
                 healthy.cancel()

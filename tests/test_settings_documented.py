@@ -31,3 +31,18 @@ def test_every_setting_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text()
     missing = {name for name in _read_by_code() if f"`{name}`" not in readme}
     assert not missing, f"add to the README settings table: {sorted(missing)}"
+
+
+def test_it_keeps_the_provider_settings_in_env_example_generated_from_the_modules() -> None:
+    import importlib.util
+
+    # Loaded by path: "scripts" alone may name tests/carriers/scripts.py in a full run.
+    location = ROOT / "scripts" / "settings_table.py"
+    spec = importlib.util.spec_from_file_location("settings_table", location)
+    assert spec is not None and spec.loader is not None
+    settings_table = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(settings_table)
+    text = (ROOT / ".env.example").read_text()
+    assert settings_table.env_example(text) == text, (
+        "run .venv/bin/python scripts/settings_table.py --write"
+    )

@@ -6,7 +6,7 @@ import json
 from collections.abc import Collection, Mapping
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -109,6 +109,9 @@ def malformed(provider: str, exc: Exception) -> CarrierError:
     return CarrierError(f"unexpected response shape: {exc!r}", provider=provider)
 
 
+ProviderT = TypeVar("ProviderT", bound="HttpProvider")
+
+
 class HttpProvider:
     """What every HTTP provider client shares: the injected client, its API key, its base URL
     and a rate limiter at the provider's documented rate (shared by all its requests).
@@ -132,6 +135,13 @@ class HttpProvider:
         self._api_key = api_key
         self._base = (base_url or self.default_base_url).rstrip("/")
         self._limiter = limiter or RateLimiter(self.rate_per_second)
+
+    @classmethod
+    def from_settings(
+        cls: type[ProviderT], settings: Mapping[str, str], client: httpx.AsyncClient
+    ) -> ProviderT:
+        """The client from a provider's `API_KEY` and `URL` settings (a SPEC's `build`)."""
+        return cls(client, api_key=settings["API_KEY"], base_url=settings["URL"])
 
     async def _request(
         self,

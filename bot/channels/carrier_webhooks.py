@@ -1,11 +1,11 @@
-"""Carrier push endpoints: 17TRACK and AfterShip tell us about changes; we update the cache.
+"""Carrier push endpoints: `POST /webhooks/<path>` for every provider module that declares a
+webhook (bot.carriers.providers: 17TRACK, AfterShip); a push updates the shipments cache.
 
 Updates are merged into the gateway's `shipments` table, through the session factory the
 gateway's lifespan puts in `request.app.state.services.sessionmaker`.
 
-Each request is authenticated by its signature before its body is parsed:
-17TRACK's `sign` header is sha256(body + "/" + key) in hex; AfterShip's `aftership-hmac-sha256`
-is base64(HMAC-SHA256(webhook secret, body)). A missing or wrong signature gets 401; a request
+Each request is authenticated by its signature (header and signing function declared by the
+provider module) before its body is parsed. A missing or wrong signature gets 401; a request
 without the header is refused before its body is read, and a body is never read past
 `MAX_WEBHOOK_BODY`. A signed push seen before (AfterShip's `event_id`, else the signature of
 the exact body) is not applied again, and an AfterShip event whose `ts` is older than
@@ -14,7 +14,6 @@ the exact body) is not applied again, and an AfterShip event whose `ts` is older
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import logging
@@ -26,13 +25,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot.carriers.aftership import parse_tracking
 from bot.carriers.cache import DbShipmentStore, ShipmentStore
+from bot.carriers.providers import specs
+from bot.carriers.providers.aftership import signature as aftership_signature
+from bot.carriers.providers.track17 import signature as track17_signature
 from bot.carriers.service import TrackingService
-from bot.carriers.track17 import parse_track_info
 from bot.channels.limits import BadJson, BodyTooLarge, parse_json, read_body
 from bot.config import Settings
 from bot.conversations import dedupe
+
+# The signing functions live with their providers; re-exported for tests and scripts.
+__all__ = ["aftership_signature", "carrier_webhook_routes", "track17_signature"]
 from bot.tracking.model import Shipment
 
 log = logging.getLogger(__name__)
@@ -40,17 +43,6 @@ log = logging.getLogger(__name__)
 # A tracking push with a long history is tens of KB; nothing legitimate comes near this.
 MAX_WEBHOOK_BODY = 1024 * 1024
 REPLAY_WINDOW = 7 * 24 * 3600
-
-
-def track17_signature(body: bytes, key: str) -> str:
-    """The `sign` header 17TRACK sends with a push of `body`."""
-    return hashlib.sha256(body + b"/" + key.encode()).hexdigest()
-
-
-def aftership_signature(body: bytes, secret: str) -> str:
-    """The `aftership-hmac-sha256` header AfterShip sends with a webhook of `body`."""
-    digest = hmac.new(secret.encode(), body, hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
 
 
 def _matches(given: str | None, expected: str) -> bool:
@@ -127,42 +119,20 @@ def _stale(payload: object, now: float | None = None) -> bool:
     return (now or time.time()) - float(payload["ts"]) > REPLAY_WINDOW
 
 
-def _track17_update(payload: dict[str, Any]) -> Shipment | None:
-    if payload.get("event") != "TRACKING_UPDATED":
-        return None  # e.g. TRACKING_STOPPED: nothing new about the parcel
-    return parse_track_info(payload["data"])
-
-
-def _aftership_update(payload: dict[str, Any]) -> Shipment | None:
-    if payload.get("event") != "tracking_update":
-        return None  # EDD revisions and pending-time alerts do not change the shipment
-    return parse_tracking(payload["msg"])
-
-
 def carrier_webhook_routes(settings: Settings) -> list[Route]:
-    """`POST /webhooks/17track` and `POST /webhooks/aftership`, writing each verified update to
-    the gateway's shipments table (`app.state.services.sessionmaker`, set by the lifespan)."""
-    return [
-        Route(
-            "/webhooks/17track",
-            _endpoint(
-                name="17track",
-                secret=settings.track17_webhook_key,
-                header="sign",
-                sign=track17_signature,
-                parse=_track17_update,
-            ),
-            methods=["POST"],
-        ),
-        Route(
-            "/webhooks/aftership",
-            _endpoint(
-                name="aftership",
-                secret=settings.aftership_webhook_secret,
-                header="aftership-hmac-sha256",
-                sign=aftership_signature,
-                parse=_aftership_update,
-            ),
-            methods=["POST"],
-        ),
-    ]
+    """`POST /webhooks/<path>` for each provider module declaring a webhook, writing each
+    verified update to the gateway's shipments table (`app.state.services.sessionmaker`)."""
+    routes = []
+    for spec in specs().values():
+        if spec.webhook is None:
+            continue
+        hook = spec.webhook
+        endpoint = _endpoint(
+            name=spec.name,
+            secret=spec.read(settings.env)[hook.secret],
+            header=hook.header,
+            sign=hook.sign,
+            parse=hook.parse,
+        )
+        routes.append(Route(f"/webhooks/{hook.path}", endpoint, methods=["POST"]))
+    return routes

@@ -51,19 +51,42 @@ def load_shipment(data: dict[str, Any]) -> Shipment:
     return Shipment.from_dict(data)
 
 
+def problem(name: str, raw: str) -> tuple[Shipment | None, str | None]:
+    """The shipment in `raw`, or the one line that says what is wrong with the file."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return None, f"{name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+    if not isinstance(data, dict):
+        return None, f"{name} is not a shipment: expected a JSON object, got {type(data).__name__}"
+    try:
+        return load_shipment(data), None
+    except KeyError as exc:
+        return None, (
+            f'{name} has no "{exc.args[0]}" field: expected a shipment as '
+            "`parceldesk track --json` prints it"
+        )
+    except (ValueError, TypeError, AttributeError) as exc:
+        return None, f"{name} is not a readable shipment: {exc}"
+
+
 def main(args: argparse.Namespace) -> int:
+    """Explain the shipment in FILE; exit 2 with one line on stderr when it cannot be read."""
+    name = "stdin" if args.file == "-" else args.file
     try:
         raw = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
     except OSError as exc:
-        print(f"parceldesk explain: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        print(f"parceldesk explain: cannot read {name}: {exc.strerror}", file=sys.stderr)
         return 2
+    shipment, wrong = problem(name, raw)
     try:
-        shipment = load_shipment(json.loads(raw))
         now = parse_now(args.now)
-        thresholds = Settings.from_env().thresholds
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        print(f"parceldesk explain: {exc}", file=sys.stderr)
+    except ValueError:
+        wrong = wrong or f"--now {args.now!r} is not an ISO 8601 time"
+    if shipment is None or wrong:
+        print(f"parceldesk explain: {wrong}", file=sys.stderr)
         return 2
+    thresholds = Settings.from_env().thresholds
     check = check_number(shipment.number) if shipment.number else None
     diagnosis = diagnose(shipment, now, number_check=check, thresholds=thresholds, lang=args.lang)
     if args.json:

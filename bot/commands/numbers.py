@@ -17,25 +17,23 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def describe(match: Match) -> str:
-    """One readable line (plus candidate lines when ambiguous) for a match."""
-    where = f"[{match.span[0]}:{match.span[1]}]"
+def verdict(match: Match) -> str:
+    """What the checker says about the number, e.g. "INVALID: looks like UPS but ..."."""
     if match.valid and not match.ambiguous:
         how = "check digit OK" if match.checksum else "pattern match, no check digit"
-        line = f"{match.number}  {match.courier_name} ({match.format}), {how} {where}"
-    elif match.valid:
+        return f"{match.courier_name} ({match.format}), {how}"
+    if match.valid:
         names = ", ".join(f"{c.courier_name} ({c.format})" for c in match.candidates)
-        line = f"{match.number}  ambiguous, could be: {names} {where}"
-    elif match.problem == "unknown_country":
-        code = match.number[-2:]
-        line = f"{match.number}  INVALID: a UPU S10 number, but {code} is no country code {where}"
-    else:
-        who = match.courier_name or " / ".join(
-            dict.fromkeys(c.courier_name for c in match.candidates)
-        )
-        line = (
-            f"{match.number}  INVALID: looks like {who} but the check digit does not match {where}"
-        )
+        return f"ambiguous, could be: {names}"
+    if match.problem == "unknown_country":
+        return f"INVALID: a UPU S10 number, but {match.number[-2:]} is no country code"
+    who = match.courier_name or " / ".join(dict.fromkeys(c.courier_name for c in match.candidates))
+    return f"INVALID: looks like {who} but the check digit does not match"
+
+
+def describe(match: Match) -> str:
+    """One readable line (plus candidate lines when ambiguous) for a match."""
+    line = f"{match.number}  {verdict(match)} [{match.span[0]}:{match.span[1]}]"
     if match.country:
         line += f"\n    S10: {match.service}, issued in {match.country} by {match.operator}"
     if match.corrected_from:

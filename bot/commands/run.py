@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 
+from bot.carriers.registry import carriers_notice
 from bot.channels.widget.snippet import snippet
 from bot.config import Settings
 from bot.rasa_project import model_path, newest_model, write_endpoints
@@ -208,6 +209,7 @@ def _print_banner(settings: Settings, supervisor: Supervisor) -> None:
         f"  health         {base}/healthz\n"
         f"  Rasa server    {settings.rasa_url} (token in PARCELDESK_RASA_TOKEN)\n"
         f"  action server  {settings.actions_url}\n"
+        f"  carriers       {carriers_notice(settings)}\n"
         "Press Ctrl-C to stop.\n",
         flush=True,
     )

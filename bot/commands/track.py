@@ -1,18 +1,22 @@
-"""`parceldesk track [--json] NUMBER`: ask the enabled providers and print the merged shipment."""
+"""`parceldesk track [--json] [--force] NUMBER`: ask the enabled providers and print the merged
+shipment and its diagnosis. A string the number checker rejects is refused (exit 2) with the
+checker's verdict, unless --force asks the providers anyway."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import sys
 from datetime import datetime, timezone
 from typing import Any
 
 import httpx
 
 from bot.carriers.service import build_tracking_service
+from bot.commands.numbers import verdict
 from bot.config import Settings
-from bot.tracking.explain import diagnose
+from bot.tracking.explain import Diagnosis, diagnose, reason_title
 from bot.tracking.model import Shipment
 from bot.tracking.numbers import check_number
 from bot.tracking.thresholds import Thresholds
@@ -21,6 +25,11 @@ from bot.tracking.thresholds import Thresholds
 def configure(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
     parser.add_argument("number", help="the tracking number")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="ask the providers even when the number checker rejects the number",
+    )
     parser.add_argument("--json", action="store_true", help="print the shipment as JSON")
     parser.add_argument("--courier", help="courier hint, e.g. dhl, ups, china_post")
     parser.add_argument(
@@ -88,13 +97,43 @@ async def _track(settings: Settings, args: argparse.Namespace) -> Shipment:
             await engine.dispose()
 
 
+def refusal(number: str) -> str | None:
+    """Why `number` is not worth asking about (the checker's verdict), or None if it is."""
+    check = check_number(number)
+    if check is not None and check.valid:
+        return None
+    why = verdict(check) if check is not None else "no tracking number format matches it"
+    return (
+        f"parceldesk track: {number.strip()!r} is not a tracking number ({why}); "
+        "use --force to ask the providers anyway"
+    )
+
+
+def diagnosis_text(diagnosis: Diagnosis) -> str:
+    """The diagnosis under the shipment: reason, what is happening, what to do."""
+    title = reason_title(diagnosis.reason)
+    lines = [f"Diagnosis: {diagnosis.reason} ({title})", f"  {diagnosis.summary}"]
+    lines.append(f"  Next step: {diagnosis.next_step}")
+    if diagnosis.check_again_after:
+        lines.append(f"  Check again after: {diagnosis.check_again_after.isoformat()}")
+    return "\n".join(lines)
+
+
 def main(args: argparse.Namespace) -> int:
-    """Print the merged shipment; exit 1 when no provider knows the number."""
+    """Print the merged shipment and its diagnosis; exit 1 when no provider knows the number,
+    2 when the number checker rejects it (unless --force)."""
+    refused = None if args.force else refusal(args.number)
+    if refused:
+        print(refused, file=sys.stderr)
+        return 2
     settings = Settings.from_env()
     shipment = asyncio.run(_track(settings, args))
+    now = datetime.now(timezone.utc)
     if args.json:
-        now = datetime.now(timezone.utc)
         print(json.dumps(to_json(shipment, now, settings.thresholds), ensure_ascii=False, indent=2))
     else:
         print(to_text(shipment))
+        check = check_number(shipment.number)
+        diagnosis = diagnose(shipment, now, number_check=check, thresholds=settings.thresholds)
+        print(diagnosis_text(diagnosis))
     return 1 if shipment.status.value == "not_found" and not shipment.events else 0

@@ -72,7 +72,7 @@ class Redelivery:
                 .values(status="retrying")
                 .execution_options(synchronize_session=False)
             )
-            return result.rowcount == 1
+            return int(result.rowcount) == 1
 
     async def run_once(self, now: datetime | None = None) -> int:
         """One pass; returns how many messages got an answer (or a person)."""

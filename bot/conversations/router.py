@@ -11,8 +11,8 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -262,12 +262,12 @@ class Router:
 
     async def _answer_already_given(
         self, conversation_id: str, message_id: int
-    ) -> list[dict] | None:
+    ) -> list[dict[str, Any]] | None:
         """If Rasa processed this message before (e.g. it answered after the gateway gave up
         waiting), the answer it gave, so the buyer gets that answer once and the bot's memory
         and the transcript agree. None when Rasa never saw the message or answered nothing."""
         tracker_events = await self._rasa.tracker_events(conversation_id)
-        answer: list[dict] | None = None
+        answer: list[dict[str, Any]] | None = None
         for event in tracker_events:
             if answer is None:
                 meta = event.get("metadata") or {}
@@ -331,7 +331,7 @@ class Router:
                 inbound.conversation_id,
                 exc,
             )
-        replies: list[Reply] = []
+        replies = []
         if status == "pending" and await self._waiting_notice_due(inbound.conversation_id):
             from bot.conversations.desk import back_button
 
@@ -342,7 +342,7 @@ class Router:
 
     async def _waiting_notice_due(self, conversation_id: str) -> bool:
         async with self._sessionmaker() as session:
-            last = await session.scalar(
+            last: datetime | None = await session.scalar(
                 select(Message.created_at)
                 .where(
                     Message.conversation_id == conversation_id,

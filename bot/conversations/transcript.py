@@ -79,7 +79,7 @@ async def mark_answered(message_id: int, *, session: AsyncSession) -> bool:
         .values(status="processed", error=None)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return int(result.rowcount) == 1
 
 
 async def history(

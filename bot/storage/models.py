@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -29,7 +30,8 @@ metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
-Base = declarative_base(metadata=metadata)
+# Typed Any: SQLAlchemy 1.4 ships no types, so mypy sees the models as plain classes.
+Base: Any = declarative_base(metadata=metadata)
 
 
 def utcnow() -> datetime:

@@ -1,4 +1,4 @@
-""""Did you mean ...?" for a number whose check digit fails.
+"""Did-you-mean suggestions for a number whose check digit fails.
 
 Pure domain code. The fix considered is the most common slip when typing digits: one digit
 replaced by its neighbour on the keyboard's number row (4 for 5, 8 for 7). A suggestion is

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from actions import deps
-from bot.carriers.demo import DemoProvider
+from bot.carriers.providers.demo import DemoProvider
 
 
 def test_importing_the_actions_builds_nothing() -> None:

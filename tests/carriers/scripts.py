@@ -11,10 +11,10 @@ from typing import Any
 
 import httpx
 
-from bot.carriers.aftership import AfterShipProvider
 from bot.carriers.base import Provider
-from bot.carriers.dhl import DhlProvider
-from bot.carriers.track17 import Track17Provider
+from bot.carriers.providers.aftership import AfterShipProvider
+from bot.carriers.providers.dhl import DhlProvider
+from bot.carriers.providers.track17 import Track17Provider
 from tests.carriers.documented import (
     as_list,
     as_ok,

@@ -7,7 +7,7 @@ import logging
 import httpx
 import pytest
 
-from bot.carriers.registry import build_providers
+from bot.carriers.registry import build_providers, carriers_notice
 from bot.config import Settings
 
 
@@ -47,3 +47,17 @@ async def test_an_unknown_provider_name_is_a_configuration_error() -> None:
     async with httpx.AsyncClient() as client:
         with pytest.raises(ValueError, match="fedex"):
             build_providers(settings(PARCELDESK_PROVIDERS="fedex"), client)
+
+
+def test_it_says_plainly_when_only_the_demo_carrier_answers() -> None:
+    assert carriers_notice(settings()) == (
+        "demo carrier only: every parcel answer is invented demo data. Real carriers: "
+        "PARCELDESK_PROVIDERS plus PARCELDESK_17TRACK_API_KEY / PARCELDESK_AFTERSHIP_API_KEY / "
+        "PARCELDESK_DHL_API_KEY"
+    )
+
+
+def test_it_names_the_enabled_providers_otherwise() -> None:
+    assert carriers_notice(settings(PARCELDESK_PROVIDERS="17track,demo")) == (
+        "providers 17track, demo"
+    )

@@ -43,3 +43,40 @@ async def test_it_keeps_the_default_pool_for_in_memory_sqlite() -> None:
             assert (await conn.execute(text("select 1"))).scalar() == 1
     finally:
         await engine.dispose()
+
+
+async def test_it_returns_connections_to_the_pool_without_an_open_transaction(
+    tmp_path: Path,
+) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.exc import IntegrityError
+
+    from bot.storage.db import make_sessionmaker
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    open_at_checkin: list[bool] = []
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _checkin(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        open_at_checkin.append(dbapi_connection._connection._conn.in_transaction)
+
+    sessions = make_sessionmaker(engine)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("create table t (v text unique)"))
+        async with sessions() as session, session.begin():
+            await session.execute(text("insert into t values ('a')"))
+        async with sessions() as session:  # a read, never committed
+            assert (await session.execute(text("select count(*) from t"))).scalar() == 1
+        try:
+            async with sessions() as session, session.begin():
+                await session.execute(text("insert into t values ('b')"))
+                await session.execute(text("insert into t values ('a')"))
+        except IntegrityError:
+            pass
+        async with sessions() as session:
+            rows = (await session.execute(text("select v from t"))).scalars().all()
+        assert rows == ["a"]  # the failed transaction left nothing behind
+        assert open_at_checkin and not any(open_at_checkin)
+    finally:
+        await engine.dispose()

@@ -88,3 +88,34 @@ def test_the_installed_command_runs(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["reason"] == "international_transit"
+
+
+def test_it_names_a_missing_file_in_one_line(capsys, tmp_path):
+    missing = tmp_path / "nope.json"
+    code, out, err = run(capsys, str(missing))
+    assert (code, out) == (2, "")
+    assert err == f"parceldesk explain: cannot read {missing}: No such file or directory\n"
+
+
+def test_it_names_bad_json_in_one_line(capsys, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"number": "RR123456785CN",', "utf-8")
+    code, out, err = run(capsys, str(bad))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"parceldesk explain: {bad} is not valid JSON "
+        "(line 1, column 28: Expecting property name enclosed in double quotes)\n"
+    )
+
+
+def test_it_names_a_missing_field_in_one_line(capsys, tmp_path):
+    data = json.loads(FIXTURE.read_text("utf-8"))
+    del data["number"]
+    bad = tmp_path / "no-number.json"
+    bad.write_text(json.dumps(data), "utf-8")
+    code, out, err = run(capsys, str(bad))
+    assert (code, out) == (2, "")
+    assert err == (
+        f'parceldesk explain: {bad} has no "number" field: expected a shipment as '
+        "`parceldesk track --json` prints it\n"
+    )

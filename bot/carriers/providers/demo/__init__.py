@@ -10,15 +10,25 @@ import re
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from bot.carriers.demo_journeys import COUNTRIES, PLACES, PROVIDER, Place, Step, build_generic
-from bot.carriers.demo_showcases import (
+import httpx
+
+from bot.carriers.providers.demo.journeys import (
+    COUNTRIES,
+    PLACES,
+    PROVIDER,
+    Place,
+    Step,
+    build_generic,
+)
+from bot.carriers.providers.demo.showcases import (
     INVALID_EXAMPLE,
     SHOWCASE_BY_NUMBER,
     SHOWCASES,
     Showcase,
     build_showcase,
 )
-from bot.tracking.model import Shipment
+from bot.carriers.spec import ProviderSettings, ProviderSpec
+from bot.tracking.model import Shipment, Status
 
 # Names other modules and tests import from here; the definitions live in the two modules above.
 __all__ = [
@@ -63,3 +73,16 @@ class DemoProvider:
         if showcase is not None:
             return build_showcase(showcase, now, courier)
         return build_generic(key, now, courier)
+
+
+def _build(settings: ProviderSettings, client: httpx.AsyncClient) -> DemoProvider:
+    return DemoProvider()  # no network, no settings: the embedded default
+
+
+SPEC = ProviderSpec(
+    name=PROVIDER,
+    prefix="DEMO",
+    title="Demo carrier (built in; scripted and generated histories, no network)",
+    build=_build,
+    statuses={status.value: status for status in Status},  # it speaks our statuses natively
+)

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from bot.carriers.base import Provider
-from bot.carriers.demo import INVALID_EXAMPLE, SHOWCASES, DemoProvider, build_generic
+from bot.carriers.providers.demo import INVALID_EXAMPLE, SHOWCASES, DemoProvider, build_generic
 from bot.tracking.explain import REASONS, diagnose
 from bot.tracking.model import Status
 from bot.tracking.numbers import check_number
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 # Dates chosen to cross a year boundary and both sides of the European and US DST changes.
 NOWS = [

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from bot.carriers.base import CarrierError
-from bot.carriers.dhl import DhlProvider
+from bot.carriers.providers.dhl import DhlProvider
 from bot.tracking.model import Status, SubStatus
 from tests.carriers.documented import DHL_NOT_FOUND, DHL_UNAUTHORIZED, dhl_event, dhl_shipments
 from tests.carriers.fakes import ReplayServer, Reply

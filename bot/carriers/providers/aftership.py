@@ -8,12 +8,16 @@ are `{"meta": {"code", "message"}, "data": ...}`; the tracking has `tag`, `subta
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from datetime import datetime, timezone
 from typing import Any
 
 from bot.carriers.base import CarrierError
 from bot.carriers.http import HttpProvider, malformed
 from bot.carriers.normalize import country_code, courier_slug, normalize_number, parse_time
+from bot.carriers.spec import ProviderSpec, Setting, Webhook
 from bot.tracking.model import Event, Shipment, Source, Status, SubStatus
 
 NAME = "aftership"
@@ -177,3 +181,45 @@ class AfterShipProvider(HttpProvider):
             sources=(Source(provider=NAME, ok=True, status=Status.NOT_FOUND, fetched_at=now),),
             fetched_at=now,
         )
+
+
+def signature(body: bytes, secret: str) -> str:
+    """The `aftership-hmac-sha256` header: base64(HMAC-SHA256(webhook secret, body))."""
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def webhook_update(payload: dict[str, Any]) -> Shipment | None:
+    """The shipment in a webhook; None for events that do not change the shipment."""
+    if payload.get("event") != "tracking_update":
+        return None  # EDD revisions and pending-time alerts
+    return parse_tracking(payload["msg"])
+
+
+SPEC = ProviderSpec(
+    name=NAME,
+    prefix="AFTERSHIP",
+    title="AfterShip",
+    build=AfterShipProvider.from_settings,
+    statuses=TAGS,
+    settings=(
+        Setting(
+            "URL", "AfterShip Tracking API (2024-07) base URL.", AfterShipProvider.default_base_url
+        ),
+        Setting(
+            "API_KEY",
+            "AfterShip API key (the as-api-key header); empty leaves AfterShip out.",
+            required=True,
+        ),
+        Setting(
+            "WEBHOOK_SECRET", "Secret that signs AfterShip webhooks (aftership-hmac-sha256 header)."
+        ),
+    ),
+    webhook=Webhook(
+        path="aftership",
+        header="aftership-hmac-sha256",
+        secret="WEBHOOK_SECRET",
+        sign=signature,
+        parse=webhook_update,
+    ),
+)

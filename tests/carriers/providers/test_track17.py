@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from bot.carriers.base import CarrierError
-from bot.carriers.track17 import ALREADY_REGISTERED, NO_TRACKING_INFO, Track17Provider
+from bot.carriers.providers.track17 import ALREADY_REGISTERED, NO_TRACKING_INFO, Track17Provider
 from bot.tracking.model import Status, SubStatus
 from tests.carriers.documented import (
     t17_envelope,
@@ -156,7 +156,7 @@ async def test_it_reports_a_delivered_parcel(server, client) -> None:
     ],
 )
 def test_it_maps_17track_sub_statuses(sub_status: str, expected: tuple[Status, SubStatus]) -> None:
-    from bot.carriers.track17 import map_status
+    from bot.carriers.providers.track17 import map_status
 
     assert map_status(None, sub_status) == expected
 

@@ -7,6 +7,7 @@ Requests are `POST {base}/register` and `POST {base}/gettrackinfo` with a JSON a
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
@@ -15,6 +16,7 @@ from typing import Any
 from bot.carriers.base import CarrierError
 from bot.carriers.http import HttpProvider, malformed
 from bot.carriers.normalize import country_code, courier_slug, normalize_number, parse_time
+from bot.carriers.spec import ProviderSpec, Setting, Webhook
 from bot.tracking.model import Event, Shipment, Source, Status, SubStatus
 
 NAME = "17track"
@@ -250,3 +252,40 @@ class Track17Provider(HttpProvider):
                 raise CarrierError(f"17TRACK rejected {number} (code {code})", provider=NAME)
             results[number] = not_found(number, now=now)
         return results
+
+
+def signature(body: bytes, key: str) -> str:
+    """The `sign` header 17TRACK sends with a push of `body`: sha256(body + "/" + key), hex."""
+    return hashlib.sha256(body + b"/" + key.encode()).hexdigest()
+
+
+def webhook_update(payload: dict[str, Any]) -> Shipment | None:
+    """The shipment in a push; None for a push that says nothing new about the parcel."""
+    if payload.get("event") != "TRACKING_UPDATED":
+        return None  # e.g. TRACKING_STOPPED
+    return parse_track_info(payload["data"])
+
+
+SPEC = ProviderSpec(
+    name=NAME,
+    prefix="17TRACK",
+    title="17TRACK",
+    build=Track17Provider.from_settings,
+    statuses=_MAIN_STATUS,
+    settings=(
+        Setting("URL", "17TRACK Tracking API v2.2 base URL.", Track17Provider.default_base_url),
+        Setting(
+            "API_KEY",
+            "17TRACK API key (the 17token header); empty leaves 17TRACK out.",
+            required=True,
+        ),
+        Setting(
+            "WEBHOOK_KEY",
+            "Key used to verify 17TRACK push signatures (defaults to the API key).",
+            fallback="API_KEY",
+        ),
+    ),
+    webhook=Webhook(
+        path="17track", header="sign", secret="WEBHOOK_KEY", sign=signature, parse=webhook_update
+    ),
+)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.carriers.http import HttpProvider, malformed
 from bot.carriers.normalize import country_code, courier_slug, normalize_number, parse_time
+from bot.carriers.spec import ProviderSpec, Setting
 from bot.tracking.model import Event, Shipment, Source, Status, SubStatus
 
 NAME = "dhl"
@@ -163,3 +164,20 @@ class DhlProvider(HttpProvider):
             return parse_shipment(chosen, now=now).with_changes(number=number)
         except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
             raise malformed(NAME, exc) from exc
+
+
+SPEC = ProviderSpec(
+    name=NAME,
+    prefix="DHL",
+    title="DHL",
+    build=DhlProvider.from_settings,
+    statuses=STATUS_CODES,
+    settings=(
+        Setting(
+            "URL", "DHL Shipment Tracking - Unified API base URL.", DhlProvider.default_base_url
+        ),
+        Setting(
+            "API_KEY", "DHL API key (the DHL-API-Key header); empty leaves DHL out.", required=True
+        ),
+    ),
+)

@@ -7,8 +7,8 @@ from datetime import datetime
 import httpx
 import pytest
 
-from bot.carriers.aftership import AfterShipProvider, map_tag
 from bot.carriers.base import CarrierError
+from bot.carriers.providers.aftership import AfterShipProvider, map_tag
 from bot.tracking.model import Status, SubStatus
 from tests.carriers.documented import as_checkpoint, as_error, as_list, as_ok, as_tracking
 from tests.carriers.fakes import ReplayServer, Reply

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.carriers.demo_journeys import LABEL_CREATED, Step, demo_shipment, scan_event
+from bot.carriers.providers.demo.journeys import LABEL_CREATED, Step, demo_shipment, scan_event
 from bot.tracking.model import Shipment, Status, SubStatus
 
 
