@@ -11,6 +11,7 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from bot.conversations.outbox import Outbox
@@ -154,6 +155,10 @@ class Redelivery:
         while True:
             try:
                 await self.run_once()
+            except SQLAlchemyError as exc:  # database locked or full: the next pass retries
+                log.warning(
+                    "redelivery pass skipped: database unavailable (%s)", type(exc).__name__
+                )
             except Exception:  # logged; the next pass tries again
                 log.exception("redelivery pass failed")
             await asyncio.sleep(self._interval)

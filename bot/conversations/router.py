@@ -132,6 +132,22 @@ class Router:
             )
             raise NotStored(inbound.conversation_id) from exc
         message_id, seq, status, lang = stored
+        try:
+            return await self._process(inbound, message_id, seq, status, lang)
+        except SQLAlchemyError as exc:
+            # The message is stored (`received`); the redelivery loop answers it once the
+            # database works again. Say so rather than fail the request.
+            log.error(
+                "database failed after storing message=%s conversation=%s: %s",
+                message_id,
+                inbound.conversation_id,
+                type(exc).__name__,
+            )
+            return [Reply(APOLOGY)]
+
+    async def _process(
+        self, inbound: Inbound, message_id: int, seq: int, status: str, lang: str
+    ) -> list[Reply]:
         await self._announce(inbound.conversation_id, seq)
         await self._notify(inbound.conversation_id, "buyer", inbound.text)
 
