@@ -1,4 +1,6 @@
 # The two commands a newcomer needs: `make run` and `make test`.
+# Type checking: mypy, configured in pyproject.toml ([tool.mypy]; strict for tracking, carriers,
+# conversations).
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
@@ -26,10 +28,12 @@ run: train
 test: train
 	./scripts/ensure_chromium.sh
 	$(BIN)/ruff check .
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q
 
 check: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/python -m mypy
 	$(BIN)/ruff format --check .
 
 format: $(STAMP)

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.parcels import ANY_CARRIER, HUMAN_BUTTON, latest_intent
 from bot.tracking import texts
 from bot.tracking.numbers import Match, check_number
+from bot.tracking.typo_fixes import did_you_mean
 
 # After this many unusable numbers in a row the bot offers a person alongside the question.
 MISSES_BEFORE_HUMAN = 2
@@ -125,6 +126,19 @@ class ValidateTrackingForm(FormValidationAction):
                         "payload": f'/inform{{"tracking_number":"{suggestion}"}}',
                     },
                     {"title": "No", "payload": "/deny"},
+                ],
+            )
+        elif (fix := did_you_mean(match.number)) is not None:
+            # One digit slipped to its neighbour and only one such fix is valid: offer it.
+            suggestion = fix
+            dispatcher.utter_message(
+                text=texts.text("reason.invalid_number.default.summary", number=match.number)
+                + "\n"
+                + texts.text("numbers.did_you_mean", suggestion=fix),
+                buttons=[
+                    {"title": f"Yes, {fix}", "payload": f'/inform{{"tracking_number":"{fix}"}}'},
+                    {"title": "No", "payload": "/deny"},
+                    *([HUMAN_BUTTON] if misses >= MISSES_BEFORE_HUMAN else []),
                 ],
             )
         else:

@@ -11,10 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import deps
 from bot.carriers.couriers import carrier_slug
-from bot.tracking.answers import fingerprint
-from bot.tracking.explain import Diagnosis, diagnose, render_reply
+from bot.tracking.answers import fingerprint, plain_reply
+from bot.tracking.carrier_links import tracking_url
+from bot.tracking.explain import Diagnosis, diagnose
 from bot.tracking.model import Shipment
 from bot.tracking.numbers import check_number
+from bot.tracking.s10_countries import operator_for
 
 # Buttons under any reply that offers a person; the gateway shows them as quick replies.
 HUMAN_BUTTON: dict[str, str] = {"title": "Talk to a person", "payload": "/request_human"}
@@ -54,9 +56,21 @@ async def explain_number(number: str, courier: str | None = None) -> Answer:
     diagnosis = diagnose(
         shipment, deps.now(), number_check=check, thresholds=deps.settings().thresholds
     )
+    carrier_name = check.courier_name if check is not None else None
+    url = link_name = None
+    if check is not None and check.valid:
+        # A postal parcel is best followed on the destination post's site once it is there.
+        destination = diagnosis.evidence.get("destination_country")
+        if check.courier == "s10" and tracking_url(normalised, "s10", destination):
+            url = tracking_url(normalised, "s10", destination)
+            link_name = operator_for(destination or "")
+        else:
+            url = tracking_url(normalised, check.courier, check.country)
     return Answer(
         number=normalised,
-        text=render_reply(shipment, diagnosis),
+        text=plain_reply(
+            shipment, diagnosis, carrier=carrier_name, url=url, link_carrier=link_name
+        ),
         reason=diagnosis.reason,
         escalate=diagnosis.escalate,
         shipment=shipment,

@@ -33,7 +33,6 @@ from bot.tracking.answers import (
     news_answer,
     not_received_answer,
 )
-from bot.tracking.explain import status_line
 
 # At most this many numbers are looked up per message; the rest are listed.
 MAX_NUMBERS = 5
@@ -64,10 +63,7 @@ def send_answer(dispatcher: CollectingDispatcher, answer: Answer) -> None:
 
 def send_short(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     """One parcel among several: its status line and the reason, in two lines."""
-    lines = [answer.diagnosis.summary] if answer.diagnosis else []
-    if answer.shipment is not None and answer.reason != "invalid_number":
-        lines.insert(0, status_line(answer.shipment))
-    dispatcher.utter_message(text="\n".join(lines) or answer.text)
+    dispatcher.utter_message(text="\n".join(answer.text.split("\n")[:2]))
 
 
 def focus_lines(topic: str | None, answer: Answer, tracker: Tracker) -> list[str] | None:

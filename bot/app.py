@@ -63,7 +63,12 @@ def build_services(
     """Wire the per-process services around an engine and an HTTP client the caller owns.
     The bus (live wake-ups) is in-process unless the caller passes a Redis one."""
     sessions = make_sessionmaker(engine)
-    rasa = RasaClient(http, settings.rasa_url, token=settings.rasa_token)
+    rasa = RasaClient(
+        http,
+        settings.rasa_urls or settings.rasa_url,
+        token=settings.rasa_token,
+        timeout=settings.rasa_timeout,
+    )
     bus = bus or make_bus("")
     outbox = Outbox(sessionmaker=sessions, bus=bus)
     desk = Desk(
@@ -137,6 +142,8 @@ def _redelivery(services: Services) -> Redelivery:
         router=services.router,
         rasa=services.rasa,
         outbox=services.outbox,
+        # A live turn ends within the Rasa timeout; older `received` messages were stranded.
+        stranded_after=timedelta(seconds=services.settings.rasa_timeout + 10),
     )
 
 
@@ -168,7 +175,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         engine = make_engine(settings.database_url)
         bus = make_bus(settings.redis_url)
         await bus.start()
-        async with httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=5.0)) as http:
+        # Idle connections close after 2 s, before Rasa's (Sanic) and uvicorn's 5 s keep-alive:
+        # a message is never written to a connection the server is closing.
+        limits = httpx.Limits(max_connections=100, keepalive_expiry=2.0)
+        timeout = httpx.Timeout(30.0, connect=5.0)
+        async with httpx.AsyncClient(timeout=timeout, limits=limits) as http:
             services = build_services(settings, engine=engine, http=http, bus=bus)
             app.state.services = services
             services.outbox.register("web", widget.presence.of(app).sender)

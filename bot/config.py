@@ -61,7 +61,10 @@ class Settings:
     rasa_port: int = 5005
     actions_port: int = 5055
     rasa_url: str = "http://127.0.0.1:5005"
+    # Every Rasa server the gateway sends to, round robin (default: just rasa_url).
+    rasa_urls: tuple[str, ...] = ()
     rasa_token: str = ""
+    rasa_timeout: float = 30.0
     actions_url: str = "http://127.0.0.1:5055"
     database_url: str = ""
     rasa_tracker_url: str = ""
@@ -113,6 +116,12 @@ class Settings:
         port = _int(env, "PARCELDESK_PORT", 8000)
         rasa_port = _int(env, "PARCELDESK_RASA_PORT", 5005)
         actions_port = _int(env, "PARCELDESK_ACTIONS_PORT", 5055)
+        rasa_url = env.get("PARCELDESK_RASA_URL", "").strip().rstrip("/") or (
+            f"http://127.0.0.1:{rasa_port}"
+        )
+        rasa_urls = tuple(u.rstrip("/") for u in _list(env, "PARCELDESK_RASA_URLS", "")) or (
+            rasa_url,
+        )
         database_url = env.get("PARCELDESK_DATABASE_URL", "").strip() or (
             f"sqlite+aiosqlite:///{var_dir / 'parceldesk.db'}"
         )
@@ -123,9 +132,10 @@ class Settings:
             port=port,
             rasa_port=rasa_port,
             actions_port=actions_port,
-            rasa_url=env.get("PARCELDESK_RASA_URL", "").strip().rstrip("/")
-            or f"http://127.0.0.1:{rasa_port}",
+            rasa_url=rasa_url,
+            rasa_urls=rasa_urls,
             rasa_token=env.get("PARCELDESK_RASA_TOKEN", ""),
+            rasa_timeout=_float(env, "PARCELDESK_RASA_TIMEOUT", 30.0),
             actions_url=env.get("PARCELDESK_ACTIONS_URL", "").strip().rstrip("/")
             or f"http://127.0.0.1:{actions_port}",
             database_url=database_url,

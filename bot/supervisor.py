@@ -1,5 +1,7 @@
-"""Starts child processes, waits until each is healthy, streams their logs with a prefix, and
-stops them all together. Used by `parceldesk run`."""
+"""Starts child processes, waits until each is healthy, streams their logs with a prefix,
+restarts one that crashes (with backoff, saying so in the log), and stops them all together.
+Children die with the supervisor even when it is killed with SIGKILL (Linux parent-death
+signal), so no orphan keeps a port. Used by `parceldesk run`."""
 
 from __future__ import annotations
 
@@ -14,10 +16,17 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
 HealthCheck = Callable[[httpx.AsyncClient], Awaitable[bool]]
+
+# Restart delays: 1, 2, 4 ... 30 s; back to 1 s after a child stayed up this long.
+BACKOFF_START = 1.0
+BACKOFF_MAX = 30.0
+STABLE_AFTER = 60.0
+PR_SET_PDEATHSIG = 1
 
 COLOURS = {"rasa": "35", "actions": "36", "gateway": "32"}
 
@@ -43,6 +52,31 @@ class Child:
     process: asyncio.subprocess.Process
     tail: deque[str] = field(default_factory=lambda: deque(maxlen=30))
     healthy_after: float | None = None
+    restarts: int = 0
+    started_at: float = field(default_factory=time.monotonic)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGKILL when the supervisor dies, however it dies."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: SIGTERM/SIGINT handling still applies
+        pass
+
+
+async def _spawn(spec: ProcessSpec) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        *spec.argv,
+        env=spec.env,
+        cwd=spec.cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+    )
 
 
 def port_in_use(host: str, port: int) -> bool:
@@ -101,14 +135,7 @@ class Supervisor:
         requested meanwhile; raises StartupError when one cannot start."""
         started = time.monotonic()
         for spec in self.specs:
-            process = await asyncio.create_subprocess_exec(
-                *spec.argv,
-                env=spec.env,
-                cwd=spec.cwd,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-                start_new_session=True,
-            )
+            process = await _spawn(spec)
             child = Child(spec=spec, process=process)
             self.children.append(child)
             self._pumps.append(asyncio.create_task(_pump(child)))
@@ -117,7 +144,8 @@ class Supervisor:
                 asyncio.gather(*(self._wait_healthy(c, http, started) for c in self.children))
             )
             stop = asyncio.create_task(self._stopping.wait())
-            await asyncio.wait([healthy, stop], return_when=asyncio.FIRST_COMPLETED)
+            waiters: list[asyncio.Future[Any]] = [healthy, stop]
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
             stop.cancel()
             if not healthy.done():
                 healthy.cancel()
@@ -147,20 +175,43 @@ class Supervisor:
         )
 
     async def wait(self) -> int:
-        """Block until a stop signal (returns 0) or until a child dies (returns 1)."""
-        exits = [asyncio.create_task(c.process.wait()) for c in self.children]
-        stop = asyncio.create_task(self._stopping.wait())
-        done, _ = await asyncio.wait([stop, *exits], return_when=asyncio.FIRST_COMPLETED)
-        if stop in done:
-            return 0
-        for child in self.children:
-            if child.process.returncode is not None:
-                print(
-                    f"error: {child.spec.name} stopped unexpectedly "
-                    f"(exit {child.process.returncode})",
-                    file=sys.stderr,
-                )
-        return 1
+        """Keep the children running until a stop signal (returns 0): a child that exits is
+        restarted after a backoff delay, and the log says so."""
+        watchers = [asyncio.create_task(self._keep_running(c)) for c in self.children]
+        await self._stopping.wait()
+        for watcher in watchers:
+            watcher.cancel()
+        for watcher in watchers:
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+        return 0
+
+    async def _keep_running(self, child: Child) -> None:
+        delay = BACKOFF_START
+        while not self._stopping.is_set():
+            code = await child.process.wait()
+            if self._stopping.is_set():
+                return
+            if time.monotonic() - child.started_at > STABLE_AFTER:
+                delay = BACKOFF_START
+            print(
+                f"error: {child.spec.name} stopped unexpectedly (exit {code}); "
+                f"restarting in {delay:.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, BACKOFF_MAX)
+            if self._stopping.is_set():
+                return
+            child.process = await _spawn(child.spec)
+            child.started_at = time.monotonic()
+            child.restarts += 1
+            self._pumps.append(asyncio.create_task(_pump(child)))
+            print(
+                f"{child.spec.name} restarted (restart {child.restarts}, pid {child.process.pid})",
+                flush=True,
+            )
 
     async def stop(self, timeout: float = 15.0) -> None:
         """SIGTERM every child (gateway first, so no new work reaches the others), then

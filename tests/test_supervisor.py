@@ -107,3 +107,62 @@ def test_port_in_use_detects_a_listener() -> None:
         port = sock.getsockname()[1]
         assert port_in_use("127.0.0.1", port)
     assert not port_in_use("127.0.0.1", port)
+
+
+async def test_a_child_that_crashes_is_restarted_and_the_log_says_so(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import asyncio
+
+    supervisor = Supervisor([ProcessSpec("actions", SLEEPER, dict(os.environ), _always, port=0)])
+    assert await supervisor.start() is True
+    child = supervisor.children[0]
+    first = child.process.pid
+    running = asyncio.create_task(supervisor.wait())
+    os.kill(first, signal.SIGKILL)
+    for _ in range(100):  # the first restart comes after BACKOFF_START (1 s)
+        if child.restarts == 1 and child.process.pid != first:
+            break
+        await asyncio.sleep(0.05)
+    assert child.restarts == 1 and child.process.pid != first
+    assert _alive(child.process.pid)
+    supervisor._stopping.set()
+    assert await running == 0
+    await supervisor.stop(timeout=5)
+    assert not _alive(child.process.pid)
+    err = capsys.readouterr().err
+    assert "error: actions stopped unexpectedly (exit -9); restarting in 1 s" in err
+
+
+def test_children_die_with_a_supervisor_killed_with_sigkill() -> None:
+    script = textwrap.dedent(
+        """
+        import asyncio, os, sys
+        from bot.supervisor import ProcessSpec, Supervisor
+
+        async def always(_http):
+            return True
+
+        async def main():
+            cmd = [sys.executable, "-c", "import time; time.sleep(120)"]
+            sup = Supervisor([ProcessSpec(n, cmd, dict(os.environ), always, port=0)
+                              for n in ("rasa", "gateway")])
+            await sup.start()
+            print("PIDS", *[c.process.pid for c in sup.children], flush=True)
+            await sup.wait()
+
+        asyncio.run(main())
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, text=True, stdout=subprocess.PIPE
+    )
+    assert proc.stdout is not None
+    pids = [int(p) for p in proc.stdout.readline().split()[1:]]
+    assert len(pids) == 2
+    proc.kill()  # SIGKILL: no handler runs in the supervisor
+    proc.wait(10)
+    deadline = time.monotonic() + 5
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(p) for p in pids)  # no orphans

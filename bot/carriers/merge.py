@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 
 from bot.tracking.model import STATUS_PROGRESS, Event, Shipment, Source, Status, SubStatus
@@ -82,8 +82,9 @@ def freshest(shipments: Sequence[Shipment]) -> Shipment | None:
     return max(enumerate(known), key=rank)[1]
 
 
-def _first(shipments: Sequence[Shipment], attribute: str) -> object:
-    return next((getattr(s, attribute) for s in shipments if getattr(s, attribute)), None)
+def _first(shipments: Sequence[Shipment], field: Callable[[Shipment], str | None]) -> str | None:
+    """The first non-empty value of `field` in priority order."""
+    return next((value for s in shipments if (value := field(s))), None)
 
 
 def merge(
@@ -101,10 +102,10 @@ def merge(
         number=number,
         status=winner.status if winner else Status.NOT_FOUND,
         sub_status=winner.sub_status if winner else SubStatus.OTHER,
-        courier=_first(answers, "courier"),  # type: ignore[arg-type]
-        carrier=_first(answers, "carrier"),  # type: ignore[arg-type]
-        origin_country=_first(answers, "origin_country"),  # type: ignore[arg-type]
-        destination_country=_first(answers, "destination_country"),  # type: ignore[arg-type]
+        courier=_first(answers, lambda s: s.courier),
+        carrier=_first(answers, lambda s: s.carrier),
+        origin_country=_first(answers, lambda s: s.origin_country),
+        destination_country=_first(answers, lambda s: s.destination_country),
         events=merge_events([a.events for a in answers]),
         sources=tuple(sources),
         fetched_at=now,

@@ -17,6 +17,8 @@ from bot.config import Settings
 from bot.rasa_project import model_path, newest_model, write_endpoints
 from bot.supervisor import ProcessSpec, StartupError, Supervisor, port_in_use
 
+WS_MAX_BYTES = 64 * 1024
+MAX_CONNECTIONS = 10_000
 REQUIRED_PACKAGES = ("rasa", "rasa_sdk", "uvicorn", "starlette", "sqlalchemy", "alembic")
 
 
@@ -153,6 +155,12 @@ def build_specs(settings: Settings, model: Path, endpoints: Path, token: str) ->
                 str(settings.port),
                 "--ws",
                 "wsproto",
+                # A chat frame is at most 4,000 characters; refuse 16 MB frames at the door.
+                "--ws-max-size",
+                str(WS_MAX_BYTES),
+                # Beyond this many open connections new ones get 503 instead of memory.
+                "--limit-concurrency",
+                str(MAX_CONNECTIONS),
                 "--log-level",
                 settings.log_level.lower(),
             ],

@@ -8,6 +8,7 @@ claim that lost the race is a 409 naming who holds the conversation.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -204,7 +205,7 @@ async def claim(request: Request, staff: Staff) -> Response:
     return JSONResponse({"conversation": await _row(request, conversation_id)})
 
 
-def _transition(action: str, method: str):  # type: ignore[no-untyped-def]
+def _transition(action: str, method: str) -> Callable[[Request], Awaitable[Response]]:
     @staff_only
     async def handler(request: Request, staff: Staff) -> Response:
         conversation_id = request.path_params["conversation_id"]
@@ -284,13 +285,13 @@ async def canned(request: Request, staff: Staff) -> Response:
         response = await _panel(request, staff)
         if response.status_code != 200:
             return response
-        return JSONResponse({"canned": json.loads(response.body)["canned"]})
+        return JSONResponse({"canned": json.loads(bytes(response.body))["canned"]})
     body = await _json_body(request)
     key = body.get("key") if body else None
     panel = await _panel(request, staff)
     if panel.status_code != 200:
         return panel
-    offered = {c["key"]: c["text"] for c in json.loads(panel.body)["canned"]}
+    offered = {c["key"]: c["text"] for c in json.loads(bytes(panel.body))["canned"]}
     if key not in offered:
         return error(400, f"key is one of {', '.join(offered) or '(none for this conversation)'}")
     return await _send(request, staff, offered[key])

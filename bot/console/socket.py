@@ -113,7 +113,7 @@ class ConsoleSocket:
             )
             if conversation_id == self.following:
                 await self.catch_up()
-        elif kind == "delivery" and conversation_id == self.following:
+        elif kind == "delivery" and conversation_id and conversation_id == self.following:
             seq = int(notice.get("seq") or 0)
             async with self.services.sessionmaker() as session:
                 state, failure = await queue.delivery_of(conversation_id, seq, session=session)

@@ -69,7 +69,7 @@ async def disable(name: str, *, session: AsyncSession) -> None:
 
 async def authenticate(name: str, password: str, *, session: AsyncSession) -> Agent | None:
     """The enabled agent with this name and password, else None (same cost either way)."""
-    agent = await session.scalar(select(Agent).where(Agent.name == name))
+    agent: Agent | None = await session.scalar(select(Agent).where(Agent.name == name))
     stored = agent.password_hash if agent is not None and agent.password_hash else _DUMMY_HASH
     try:
         _hasher.verify(stored, password)

@@ -27,7 +27,7 @@ async def claim_update(channel: str, update_id: int | str, *, session: AsyncSess
     else:
         raise NotImplementedError(f"update de-duplication is not implemented for {dialect}")
     result = await session.execute(statement)
-    return result.rowcount == 1
+    return int(result.rowcount) == 1
 
 
 async def claim_alone(sessions: sessionmaker, channel: str, update_id: int | str) -> bool:

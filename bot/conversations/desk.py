@@ -100,8 +100,7 @@ class Desk:
         if self._hours is not None and not self._hours.is_open(now):
             return text("handoff.queued_offline", lang, when=self._hours.describe_next(now))
         if not await self.agents_online(now):
-            when = self._hours.describe_next(now + timedelta(days=0)) if self._hours else None
-            return text("handoff.queued_offline", lang, when=when or "the next working hours")
+            return text("handoff.queued_nobody_online", lang)
         return text("handoff.queued_online", lang)
 
     async def agents_online(self, now: datetime | None = None) -> int:

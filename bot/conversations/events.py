@@ -39,7 +39,7 @@ async def ensure_conversation(
     external_id: str | None = None,
 ) -> Conversation:
     """Return the conversation, creating it on first contact."""
-    conversation = await session.get(Conversation, conversation_id)
+    conversation: Conversation | None = await session.get(Conversation, conversation_id)
     if conversation is None:
         conversation = Conversation(
             id=conversation_id,
@@ -101,6 +101,7 @@ async def append(
     statuses: Iterable[str] | None = None,
     holder: int | None = None,
     at: datetime | None = None,
+    in_reply_to: int | None = None,
 ) -> Message:
     """Store one event with the next sequence number (see `next_seq` for `statuses`)."""
     seq = await next_seq(conversation_id, session=session, statuses=statuses, holder=holder)
@@ -118,6 +119,7 @@ async def append(
         client_id=client_id,
         external_id=external_id,
         delivery=delivery,
+        in_reply_to=in_reply_to,
         created_at=at or utcnow(),
     )
     session.add(message)
@@ -129,11 +131,12 @@ async def by_client_id(
     conversation_id: str, client_id: str, *, session: AsyncSession
 ) -> Message | None:
     """The buyer message stored earlier under this client message id, if any."""
-    return await session.scalar(
+    found: Message | None = await session.scalar(
         select(Message).where(
             Message.conversation_id == conversation_id, Message.client_id == client_id
         )
     )
+    return found
 
 
 async def after(
@@ -166,7 +169,9 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def to_dict(message: Message, agent_name: str | None = None, *, staff: bool = False) -> dict:
+def to_dict(
+    message: Message, agent_name: str | None = None, *, staff: bool = False
+) -> dict[str, Any]:
     """The event as clients see it. `staff` adds what only the console may read."""
     payload = message.payload if isinstance(message.payload, dict) else {}
     data: dict[str, Any] = {

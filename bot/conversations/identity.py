@@ -36,7 +36,7 @@ def sign(secret: str, user_id: str) -> str:
     return hmac.new(secret.encode("utf-8"), user_id.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def verify(secret: str, user_id: str, claimed: str) -> bool:
+def verify(secret: str, user_id: str, claimed: object) -> bool:
     """True when `claimed` is the user id's HMAC under `secret` (constant-time compare)."""
     if not secret or not user_id or not isinstance(claimed, str):
         return False
@@ -61,20 +61,22 @@ class Opened:
 
 
 async def _by_token(token: str, session: AsyncSession) -> Conversation | None:
-    return await session.scalar(
+    found: Conversation | None = await session.scalar(
         select(Conversation).where(
             Conversation.token_hash == token_hash(token), Conversation.channel == CHANNEL
         )
     )
+    return found
 
 
 async def _by_user(user_id: str, session: AsyncSession) -> Conversation | None:
-    return await session.scalar(
+    found: Conversation | None = await session.scalar(
         select(Conversation)
         .where(Conversation.identity == f"user:{user_id}", Conversation.channel == CHANNEL)
         .order_by(Conversation.created_at)
         .limit(1)
     )
+    return found
 
 
 async def _create(

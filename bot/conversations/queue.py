@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,7 +33,7 @@ class Row:
     pending_since: datetime | None
     updated_at: datetime | None
     last_seq: int
-    last_message: dict | None = None
+    last_message: dict[str, Any] | None = None
     numbers: list[str] = field(default_factory=list)
 
     def overdue(self, timeout_seconds: float, now: datetime | None = None) -> bool:
@@ -42,7 +43,7 @@ class Row:
             return False
         return (now or utcnow()) - since > timedelta(seconds=timeout_seconds)
 
-    def to_dict(self, timeout_seconds: float, now: datetime | None = None) -> dict:
+    def to_dict(self, timeout_seconds: float, now: datetime | None = None) -> dict[str, Any]:
         return {
             "id": self.id,
             "channel": self.channel,
@@ -205,7 +206,7 @@ async def conversation_numbers(conversation_id: str, *, session: AsyncSession) -
 
 async def bot_said(
     conversation_id: str, *, session: AsyncSession, limit: int = 20
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The bot's own messages to the buyer, newest last: what the buyer was already told."""
     result = await session.execute(
         select(Message)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -12,15 +14,44 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    """Sends buyer messages to Rasa. The `httpx.AsyncClient` is injected and owned by the caller."""
+    """Sends buyer messages to Rasa. The `httpx.AsyncClient` is injected and owned by the caller.
+
+    With several Rasa servers (`base_url` a list) requests go round robin; they share the
+    tracker store, and Rasa's lock store (Redis) keeps each conversation's messages in order.
+    A server that refuses the connection is skipped: the request never reached it."""
 
     def __init__(
-        self, client: httpx.AsyncClient, base_url: str, *, token: str = "", timeout: float = 30.0
+        self,
+        client: httpx.AsyncClient,
+        base_url: str | Sequence[str],
+        *,
+        token: str = "",
+        timeout: float = 30.0,
     ) -> None:
         self._client = client
-        self._base = base_url.rstrip("/")
+        urls = [base_url] if isinstance(base_url, str) else list(base_url)
+        self._bases = [url.rstrip("/") for url in urls if url.strip()]
+        if not self._bases:
+            raise ValueError("RasaClient needs at least one Rasa URL")
+        self._base = self._bases[0]
+        self._turns = itertools.count()
         self._token = token
         self._timeout = timeout
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request to the next Rasa server in turn (the others if it refuses to connect)."""
+        start = next(self._turns)
+        refused: httpx.ConnectError | None = None
+        for offset in range(len(self._bases)):
+            base = self._bases[(start + offset) % len(self._bases)]
+            try:
+                return await self._client.request(method, f"{base}{path}", **kwargs)
+            except httpx.ConnectError as exc:
+                refused = exc
+            except httpx.HTTPError as exc:
+                raise RasaUnavailable(f"Rasa at {base} unreachable: {exc!r}") from exc
+        where = ", ".join(self._bases)
+        raise RasaUnavailable(f"Rasa at {where} unreachable: {refused!r}") from refused
 
     async def send(
         self,
@@ -30,12 +61,9 @@ class RasaClient:
     ) -> list[dict[str, Any]]:
         """Deliver one message; returns the bot's replies in REST-channel form."""
         body = {"sender": sender_id, "message": text, "metadata": metadata or {}}
-        try:
-            response = await self._client.post(
-                f"{self._base}/webhooks/rest/webhook", json=body, timeout=self._timeout
-            )
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(f"Rasa at {self._base} unreachable: {exc!r}") from exc
+        response = await self._request(
+            "POST", "/webhooks/rest/webhook", json=body, timeout=self._timeout
+        )
         if response.status_code != 200:
             raise RasaUnavailable(
                 f"Rasa answered HTTP {response.status_code}: {response.text[:200]}"
@@ -50,15 +78,13 @@ class RasaClient:
 
     async def append_events(self, conversation_id: str, items: list[dict[str, Any]]) -> None:
         """Append events (pause, resume, slot, bot) to the conversation's tracker."""
-        try:
-            response = await self._client.post(
-                f"{self._base}/conversations/{conversation_id}/tracker/events",
-                params={"token": self._token} if self._token else None,
-                json=items,
-                timeout=self._timeout,
-            )
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(f"Rasa at {self._base} unreachable: {exc!r}") from exc
+        response = await self._request(
+            "POST",
+            f"/conversations/{conversation_id}/tracker/events",
+            params={"token": self._token} if self._token else None,
+            json=items,
+            timeout=self._timeout,
+        )
         if response.status_code != 200:
             raise RasaUnavailable(
                 f"Rasa answered HTTP {response.status_code}: {response.text[:200]}"
@@ -66,14 +92,12 @@ class RasaClient:
 
     async def tracker_events(self, conversation_id: str) -> list[dict[str, Any]]:
         """The conversation's tracker events (all of them), oldest first."""
-        try:
-            response = await self._client.get(
-                f"{self._base}/conversations/{conversation_id}/tracker",
-                params={"include_events": "ALL", **({"token": self._token} if self._token else {})},
-                timeout=self._timeout,
-            )
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(f"Rasa at {self._base} unreachable: {exc!r}") from exc
+        response = await self._request(
+            "GET",
+            f"/conversations/{conversation_id}/tracker",
+            params={"include_events": "ALL", **({"token": self._token} if self._token else {})},
+            timeout=self._timeout,
+        )
         if response.status_code != 200:
             raise RasaUnavailable(f"Rasa answered HTTP {response.status_code}")
         try:
@@ -83,10 +107,17 @@ class RasaClient:
         return [e for e in events if isinstance(e, dict)]
 
     async def healthy(self) -> bool:
-        """True when the Rasa server answers its status endpoint with a loaded model."""
+        """True when a Rasa server answers its status endpoint with a loaded model (any one
+        of them: the others take its share of messages while it is down)."""
+        for base in self._bases:
+            if await self._healthy(base):
+                return True
+        return False
+
+    async def _healthy(self, base: str) -> bool:
         try:
             response = await self._client.get(
-                f"{self._base}/status",
+                f"{base}/status",
                 params={"token": self._token} if self._token else None,
                 timeout=3.0,
             )

@@ -36,7 +36,9 @@ class Redelivery:
         outbox: Outbox,
         give_up_after: timedelta = timedelta(minutes=10),
         interval: float = 2.0,
+        stranded_after: timedelta = STRANDED_AFTER,
     ) -> None:
+        self._stranded_after = stranded_after
         self._sessionmaker = sessionmaker
         self._router = router
         self._rasa = rasa
@@ -70,7 +72,7 @@ class Redelivery:
                 .values(status="retrying")
                 .execution_options(synchronize_session=False)
             )
-            return result.rowcount == 1
+            return int(result.rowcount) == 1
 
     async def run_once(self, now: datetime | None = None) -> int:
         """One pass; returns how many messages got an answer (or a person)."""
@@ -155,4 +157,3 @@ class Redelivery:
             except Exception:  # logged; the next pass tries again
                 log.exception("redelivery pass failed")
             await asyncio.sleep(self._interval)
-

@@ -11,8 +11,8 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -225,6 +225,7 @@ class Router:
                     sender="system",
                     bot_only=False,
                     queued=replay,
+                    reply_to=message_id,
                 )
         return stored
 
@@ -261,12 +262,12 @@ class Router:
 
     async def _answer_already_given(
         self, conversation_id: str, message_id: int
-    ) -> list[dict] | None:
+    ) -> list[dict[str, Any]] | None:
         """If Rasa processed this message before (e.g. it answered after the gateway gave up
         waiting), the answer it gave, so the buyer gets that answer once and the bot's memory
         and the transcript agree. None when Rasa never saw the message or answered nothing."""
         tracker_events = await self._rasa.tracker_events(conversation_id)
-        answer: list[dict] | None = None
+        answer: list[dict[str, Any]] | None = None
         for event in tracker_events:
             if answer is None:
                 meta = event.get("metadata") or {}
@@ -330,7 +331,7 @@ class Router:
                 inbound.conversation_id,
                 exc,
             )
-        replies: list[Reply] = []
+        replies = []
         if status == "pending" and await self._waiting_notice_due(inbound.conversation_id):
             from bot.conversations.desk import back_button
 
@@ -341,7 +342,7 @@ class Router:
 
     async def _waiting_notice_due(self, conversation_id: str) -> bool:
         async with self._sessionmaker() as session:
-            last = await session.scalar(
+            last: datetime | None = await session.scalar(
                 select(Message.created_at)
                 .where(
                     Message.conversation_id == conversation_id,
@@ -370,6 +371,7 @@ class Router:
         sender: str = "bot",
         bot_only: bool = True,
         queued: bool = False,
+        reply_to: int | None = None,
     ) -> list[Reply]:
         """Store the replies and mark the buyer's message. Bot replies are stored only while
         the bot still owns the conversation: an agent's claim that landed while Rasa was
@@ -377,7 +379,13 @@ class Router:
         kept: list[Reply] = []
         seqs: list[int] = []
         async with self._sessionmaker() as session, session.begin():
-            if message_id is not None:
+            if message_id is not None and status == "processed":
+                # One answer per message, even if a late duplicate (a redelivery racing a
+                # slow first try) comes here too: the second finds it answered and stops.
+                if not await transcript.mark_answered(message_id, session=session):
+                    log.warning("message=%s was answered already; reply dropped", message_id)
+                    return []
+            elif message_id is not None:
                 await transcript.set_message_status(
                     message_id, status, session=session, error=error
                 )
@@ -392,6 +400,7 @@ class Router:
                         payload=reply.to_dict() if (reply.buttons or reply.custom) else None,
                         delivery="queued" if queued else "sent",
                         statuses=events.BOT_STATUSES if bot_only else None,
+                        in_reply_to=message_id if message_id is not None else reply_to,
                     )
                 except events.NotOwner:
                     log.info(

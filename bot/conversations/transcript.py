@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversations import events
@@ -69,6 +69,17 @@ async def set_message_status(
         message.status = status
         message.error = error
         await session.flush()
+
+
+async def mark_answered(message_id: int, *, session: AsyncSession) -> bool:
+    """Mark a buyer message processed; False when it already was (answered before)."""
+    result = await session.execute(
+        update(Message)
+        .where(Message.id == message_id, Message.status != "processed")
+        .values(status="processed", error=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount) == 1
 
 
 async def history(

@@ -26,6 +26,11 @@ from sklearn.pipeline import Pipeline, make_pipeline, make_union
 
 log = logging.getLogger(__name__)
 
+
+class UnsafeModelError(ValueError):
+    """The stored model holds types outside TRUSTED_PREFIXES: refuse to load it."""
+
+
 MODEL_FILE = "tfidf_intents.skops"
 # Only scikit-learn and numpy objects may come back from a model file.
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.")
@@ -117,18 +122,25 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> TfidfIntentClassifier:
-        """The trained classifier, or an untrained one when nothing was stored."""
+        """The trained classifier, or an untrained one when training stored nothing (no intent
+        examples). A stored model that fails the safety check or cannot be read raises: an
+        untrained classifier would quietly answer every message without an intent."""
         import skops.io as sio
 
+        opened = False
         try:
             with model_storage.read_from(resource) as model_dir:
+                opened = True
                 path = model_dir / MODEL_FILE
                 types = sio.get_untrusted_types(file=path)
                 unexpected = [t for t in types if not t.startswith(TRUSTED_PREFIXES)]
                 if unexpected:
-                    raise ValueError(f"unexpected types in {path.name}: {unexpected}")
+                    raise UnsafeModelError(f"unexpected types in {path}: {unexpected}")
                 pipeline = sio.load(path, trusted=types)
         except ValueError as exc:
+            if opened:  # a stored model that does not load is an error, never "untrained"
+                raise
+            # Rasa's "resource does not exist": training had no intent examples to store.
             log.debug("no trained intent classifier in %s: %s", resource.name, exc)
             return cls(config, model_storage, resource)
         return cls(config, model_storage, resource, pipeline)
@@ -143,13 +155,10 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         probabilities = self.pipeline.predict_proba([message_text(m) for m in todo])
         labels = self.pipeline.classes_
         for message, row in zip(todo, probabilities, strict=True):
-            ranking = sorted(
-                (
-                    {"name": str(n), "confidence": float(p)}
-                    for n, p in zip(labels, row, strict=True)
-                ),
-                key=lambda r: -r["confidence"],
-            )
+            ranking = [
+                {"name": str(n), "confidence": float(p)}
+                for n, p in sorted(zip(labels, row, strict=True), key=lambda pair: -pair[1])
+            ]
             message.set(INTENT, ranking[0], add_to_output=True)
             length = self.config["ranking_length"]
             message.set(

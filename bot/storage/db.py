@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from bot.config import to_async_url
+from bot.storage import sqlite_driver
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -16,20 +21,34 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     kwargs: dict[str, object] = {"echo": echo, "future": True}
     if async_url.startswith("sqlite"):
         kwargs["connect_args"] = {"timeout": 30}
+        if _is_file_sqlite(async_url):
+            # SQLAlchemy 1.4 gives aiosqlite files a NullPool: a new connection (and worker
+            # thread, and the pragmas below) for every session, twice per turn. Keep them.
+            kwargs["poolclass"] = AsyncAdaptedQueuePool
+            # One hand-off to aiosqlite's thread per statement instead of four.
+            kwargs["module"] = sqlite_driver.dbapi()
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_async_engine(async_url, **kwargs)
     if async_url.startswith("sqlite"):
 
         @event.listens_for(engine.sync_engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL never corrupts the file; it skips the fsync on every commit
+            # (a power cut may lose the last commits, a crash of the process does not).
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
     return engine
+
+
+def _is_file_sqlite(url: str) -> bool:
+    database = make_url(url).database
+    return bool(database) and database != ":memory:" and "mode=memory" not in url
 
 
 def make_sessionmaker(engine: AsyncEngine) -> sessionmaker:

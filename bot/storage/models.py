@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -29,7 +30,8 @@ metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
-Base = declarative_base(metadata=metadata)
+# Typed Any: SQLAlchemy 1.4 ships no types, so mypy sees the models as plain classes.
+Base: Any = declarative_base(metadata=metadata)
 
 
 def utcnow() -> datetime:
@@ -88,6 +90,8 @@ class Message(Base):
     # Outbound delivery: queued | sent | delivered | failed (with delivery_error).
     delivery = Column(String(16), nullable=True)
     delivery_error = Column(Text, nullable=True)
+    # A reply: the buyer message it answers (one answer per message, checkable afterwards).
+    in_reply_to = Column(Integer, ForeignKey("messages.id"), nullable=True)
 
     __table_args__ = (
         Index("ix_messages_conversation_created", "conversation_id", "created_at"),

@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 from bot.tracking import texts
 from bot.tracking.customs import customs_facts
 from bot.tracking.evidence import scan_label
-from bot.tracking.explain import Diagnosis
+from bot.tracking.explain import Diagnosis, render_reply
+from bot.tracking.jargon import jargon_key
 from bot.tracking.legs import chronological
 from bot.tracking.model import Event, Shipment, Status
 from bot.tracking.thresholds import Thresholds
@@ -190,3 +191,79 @@ def not_received_answer(
             summary=diagnosis.summary,
         )
     ]
+
+
+def plain_reply(
+    shipment: Shipment | None,
+    diagnosis: Diagnosis,
+    *,
+    carrier: str | None = None,
+    url: str | None = None,
+    link_carrier: str | None = None,
+    lang: str = "en",
+) -> str:
+    """The short reply: one status line naming the carrier and quoting the last scan once
+    (with postal jargon put in plain words), the reason, the next step, the date to check
+    again, and the carrier's official tracking page. Falls back to the full reply when there
+    is no scan to quote."""
+    last = last_event(shipment)
+    if shipment is None or last is None or diagnosis.reason == "invalid_number":
+        lines = render_reply(shipment, diagnosis, lang).split("\n")
+        if url and diagnosis.reason != "invalid_number":
+            name = link_carrier or carrier or ""
+            lines.append(texts.text("carrier.official", lang, carrier=name, url=url))
+        return "\n".join(lines)
+    evidence = diagnosis.evidence
+    today = shipment.fetched_at.date()
+    scan = texts.text("scan.quote", lang, label=scan_label(last))
+    when = texts.format_date(last.time.date(), lang, today=today)
+    ago = texts.days_ago(evidence.get("last_event_age_days") or 0, lang)
+    key = "plain.status_line" if carrier else "plain.status_line_no_carrier"
+    first = texts.text(
+        key,
+        lang,
+        number=shipment.number,
+        carrier=carrier or "",
+        status=_status(shipment, lang),
+        scan=scan,
+        date=when,
+        ago=ago,
+    )
+    plain = jargon_key(last.description)
+    if plain is not None:
+        origin = texts.country_name(
+            evidence.get("origin_country") or last.country,
+            lang,
+            unknown_key="country.origin_unknown",
+        )
+        destination = texts.country_name(evidence.get("destination_country"), lang)
+        first += " " + texts.text(plain, lang, origin=origin, destination=destination)
+    quoted = texts.text(
+        "evidence.last_scan",
+        lang,
+        scan=scan,
+        date=texts.format_date(last.time.date(), lang, today=diagnosis_today(diagnosis, today)),
+        ago=ago,
+    )
+    summary = diagnosis.summary
+    if summary.startswith(quoted):
+        summary = summary[len(quoted) :].strip()
+    lines = [first]
+    if summary:
+        lines.append(summary)
+    lines.append(diagnosis.next_step)
+    if diagnosis.check_again_after is not None:
+        check = texts.format_date(diagnosis.check_again_after, lang, today=today)
+        lines.append(texts.text("reply.check_again", lang, date=check))
+    if diagnosis.escalate:
+        lines.append(texts.text("reply.offer_human", lang))
+    if url:
+        name = link_carrier or carrier or ""
+        lines.append(texts.text("carrier.official", lang, carrier=name, url=url))
+    return "\n".join(lines)
+
+
+def diagnosis_today(diagnosis: Diagnosis, fallback: date) -> date:
+    """The day the diagnosis was made (its evidence records `now`)."""
+    now = diagnosis.evidence.get("now")
+    return datetime.fromisoformat(now).date() if now else fallback

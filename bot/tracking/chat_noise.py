@@ -19,7 +19,9 @@ _NOISE = re.compile(
     r"|\b(?:0?[1-9]|[12]\d|3[01])[-./](?:0?[1-9]|1[0-2])[-./](?:19|20)?\d\d\b"
     r"|\b\d{1,2}:\d\d(?::\d\d)?\b)"
     # International prefix typed as 00 ("0044 20 7946 0958", "00 49 30 1234567"): a phone.
-    r"|(?P<intl>(?<![\w])00[ \-.]?[1-9]\d{0,2}(?:[ \-.()]{1,3}\d{1,8}){1,5}(?![\w]))"
+    # The national part never starts with 0 (the trunk prefix is dropped after 00 + code).
+    r"|(?P<intl>(?<![\w])00[ \-.]?(?:1|[2-9]\d{0,2})[ \-.()]{1,3}[1-9]\d{0,7}"
+    r"(?:[ \-.()]{1,3}\d{1,8}){0,4}(?![\w]))"
     r"|(?P<phone>\+\d[\d \-().]{6,}\d|\(\d{2,5}\)[\d \-.]{5,}\d"
     # Chinese mobile numbers, 1[3-9]x xxxx xxxx, unless more digits continue the run on
     # either side ("13000000000 6", "0 1300000 0000"): then it is a longer number.
@@ -56,6 +58,7 @@ class Noise:
         self._text = text
         self._hard: list[tuple[int, int]] | None = None
         self._soft: list[tuple[int, int]] | None = None
+        self._intl: list[tuple[int, int]] = []
 
     def hard(self) -> list[tuple[int, int]]:
         """Spans no tracking number may overlap (links and addresses)."""
@@ -70,13 +73,21 @@ class Noise:
     def soft(self) -> list[tuple[int, int]]:
         """Spans a weak (digits-only) reading may not overlap."""
         if self._soft is None:
-            self._soft = [
-                m.span()
-                for m in _NOISE.finditer(self._text)
-                if (m.lastgroup != "iban" or _iban_valid(m.group()))
-                and (m.lastgroup != "intl" or _phone_length(m.group()))
-            ]
+            self._soft = []
+            self._intl = []
+            for m in _NOISE.finditer(self._text):
+                if m.lastgroup == "intl":
+                    if _phone_length(m.group()):
+                        self._intl.append(m.span())
+                elif m.lastgroup != "iban" or _iban_valid(m.group()):
+                    self._soft.append(m.span())
         return self._soft
+
+    def intl_phones(self) -> list[tuple[int, int]]:
+        """Phone numbers typed with a 00 prefix ("0044 20 7946 0958"). Only readings that no
+        check digit confirms give way to them: random digit groups can look the same."""
+        self.soft()
+        return self._intl
 
 
 def _phone_length(candidate: str) -> bool:

@@ -21,27 +21,21 @@ from bot.tracking.evidence import (
     scan_label,
     whole_days,
 )
-from bot.tracking.legs import CUSTOMS_SUBS, chronological, needs_customs_action, scanned
-from bot.tracking.model import Event, Shipment, Status, SubStatus
+from bot.tracking.legs import (
+    CUSTOMS_SUBS,
+    chronological,
+    is_preclearance,
+    needs_customs_action,
+    scanned,
+)
+from bot.tracking.model import Event, Reason, Shipment, Status, SubStatus
 from bot.tracking.thresholds import Thresholds
 
 if TYPE_CHECKING:
     from bot.tracking.numbers import Match
 
-REASONS: tuple[str, ...] = (
-    "invalid_number",
-    "not_yet_updated",
-    "awaiting_handover",
-    "international_transit",
-    "customs_clearance",
-    "customs_action_required",
-    "postal_sync_delay",
-    "data_error",
-    "stalled",
-    "delivery_problem",
-    "on_track",
-    "delivered",
-)
+# The reason codes in decision-table order (Reason is the Enum; this keeps the old name).
+REASONS: tuple[str, ...] = tuple(r.value for r in Reason)
 
 # delivery_problem wording per sub-status.
 _PROBLEM_VARIANTS: dict[SubStatus, str] = {
@@ -61,7 +55,7 @@ _SELF_SERVICE_PROBLEMS = ("failed_attempt", "pickup_overdue")
 class Diagnosis:
     """One reason, the facts behind it, and what to tell the buyer."""
 
-    reason: str
+    reason: Reason
     summary: str
     next_step: str
     check_again_after: date | None
@@ -71,7 +65,7 @@ class Diagnosis:
     def to_dict(self) -> dict[str, Any]:
         """The diagnosis as JSON-ready data (dates in ISO 8601)."""
         return {
-            "reason": self.reason,
+            "reason": self.reason.value,
             "summary": self.summary,
             "next_step": self.next_step,
             "check_again_after": (
@@ -94,7 +88,7 @@ def _soon(facts: Facts) -> date:
 
 def _build(
     facts: Facts,
-    reason: str,
+    reason: Reason,
     variant: str,
     *,
     evidence_key: str = "evidence.last_scan",
@@ -121,7 +115,7 @@ def _build(
             facts.shipment.shipped_at.date(), lang, today=facts.today
         )
         fields["shipped_ago"] = texts.days_ago(facts.days_since_shipped or 0, lang)
-    key = f"reason.{reason}.{variant}"
+    key = f"reason.{reason.value}.{variant}"
     return Diagnosis(
         reason=reason,
         summary=texts.text(f"{key}.summary", lang, **fields),
@@ -144,7 +138,7 @@ def _no_scans(facts: Facts) -> Diagnosis:
         if whole_days(label.time, facts.now) > t.handover_days:
             return _build(
                 facts,
-                "awaiting_handover",
+                Reason.AWAITING_HANDOVER,
                 "default",
                 evidence_key="evidence.label_only",
                 evidence_event=label,
@@ -153,7 +147,7 @@ def _no_scans(facts: Facts) -> Diagnosis:
             )
         return _build(
             facts,
-            "not_yet_updated",
+            Reason.NOT_YET_UPDATED,
             "label_only",
             evidence_key="evidence.label_only",
             evidence_event=label,
@@ -164,7 +158,7 @@ def _no_scans(facts: Facts) -> Diagnosis:
     if shipped is None:
         return _build(
             facts,
-            "not_yet_updated",
+            Reason.NOT_YET_UPDATED,
             "no_scans",
             evidence_key="evidence.no_scans",
             check_again=_soon(facts),
@@ -173,7 +167,7 @@ def _no_scans(facts: Facts) -> Diagnosis:
     if (facts.days_since_shipped or 0) > t.not_found_days:
         return _build(
             facts,
-            "data_error",
+            Reason.DATA_ERROR,
             "default",
             evidence_key="evidence.no_scans_shipped",
             escalate=True,
@@ -181,7 +175,7 @@ def _no_scans(facts: Facts) -> Diagnosis:
         )
     return _build(
         facts,
-        "not_yet_updated",
+        Reason.NOT_YET_UPDATED,
         "no_scans_shipped",
         evidence_key="evidence.no_scans_shipped",
         check_again=_after(facts, shipped, t.not_found_days),
@@ -195,11 +189,11 @@ def _problem(facts: Facts, sub: SubStatus) -> Diagnosis:
     else:
         variant = _PROBLEM_VARIANTS.get(sub, "other")
     return _build(
-        facts, "delivery_problem", variant, escalate=variant not in _SELF_SERVICE_PROBLEMS
+        facts, Reason.DELIVERY_PROBLEM, variant, escalate=variant not in _SELF_SERVICE_PROBLEMS
     )
 
 
-def _waiting(facts: Facts, reason: str, threshold: str) -> Diagnosis:
+def _waiting(facts: Facts, reason: Reason, threshold: str) -> Diagnosis:
     """A leg where silence is normal for `threshold` days: wait until then; once past it,
     say it is slow and ask again soon."""
     days = getattr(facts.thresholds, threshold)
@@ -217,41 +211,41 @@ def _in_transit(facts: Facts) -> Diagnosis:
     assert last is not None and facts.age is not None
     age = facts.age
     if age > t.stalled_days:
-        return _build(facts, "stalled", "silent", escalate=True, threshold="stalled_days")
+        return _build(facts, Reason.STALLED, "silent", escalate=True, threshold="stalled_days")
     if facts.leg == "customs":
         if needs_customs_action(last, facts.shipment):
             return _build(
                 facts,
-                "customs_action_required",
+                Reason.CUSTOMS_ACTION_REQUIRED,
                 "default",
                 escalate=age > t.customs_days,
                 threshold="customs_days",
             )
-        return _waiting(facts, "customs_clearance", "customs_days")
+        return _waiting(facts, Reason.CUSTOMS_CLEARANCE, "customs_days")
     if facts.leg == "international":
-        return _waiting(facts, "international_transit", "international_days")
+        return _waiting(facts, Reason.INTERNATIONAL_TRANSIT, "international_days")
     if facts.leg == "destination":
         if age > t.postal_sync_days:
             return _build(
                 facts,
-                "postal_sync_delay",
+                Reason.POSTAL_SYNC_DELAY,
                 "default",
                 check_again=_soon(facts),
                 threshold="postal_sync_days",
             )
         return _build(
             facts,
-            "on_track",
+            Reason.ON_TRACK,
             "arrived",
             check_again=min(_after(facts, last.time, t.postal_sync_days), _soon(facts)),
             threshold="postal_sync_days",
         )
     # Origin or domestic: nothing explains a long silence inside one country.
     if age > t.origin_days:
-        return _build(facts, "stalled", "silent", escalate=True, threshold="origin_days")
+        return _build(facts, Reason.STALLED, "silent", escalate=True, threshold="origin_days")
     return _build(
         facts,
-        "on_track",
+        Reason.ON_TRACK,
         "moving",
         check_again=min(_after(facts, last.time, t.origin_days), _soon(facts)),
         threshold="origin_days",
@@ -292,16 +286,16 @@ def diagnose(
         # Match.problem says why: a wrong check digit, or an S10 country that does not exist.
         problem = getattr(number_check, "problem", None)
         variant = "unknown_country" if problem == "unknown_country" else "default"
-        return _build(facts, "invalid_number", variant)
+        return _build(facts, Reason.INVALID_NUMBER, variant)
     if status == Status.NOT_FOUND and sub == SubStatus.INVALID_CODE and not facts.events:
-        return _build(facts, "invalid_number", "carrier_rejected")
+        return _build(facts, Reason.INVALID_NUMBER, "carrier_rejected")
 
     if status == Status.DELIVERED:
-        return _build(facts, "delivered", "default")
+        return _build(facts, Reason.DELIVERED, "default")
     if status == Status.EXPIRED:
-        return _build(facts, "stalled", "expired", escalate=True, threshold="stalled_days")
+        return _build(facts, Reason.STALLED, "expired", escalate=True, threshold="stalled_days")
     if sub == SubStatus.LOST:
-        return _build(facts, "stalled", "lost", escalate=True)
+        return _build(facts, Reason.STALLED, "lost", escalate=True)
     if status == Status.DELIVERY_FAILURE:
         return _problem(facts, sub)
     if status == Status.EXCEPTION and sub not in (
@@ -319,20 +313,20 @@ def diagnose(
     assert facts.age is not None
     if status == Status.AVAILABLE_FOR_PICKUP:
         if facts.age > t.pickup_days:
-            return _build(facts, "delivery_problem", "pickup_overdue", threshold="pickup_days")
-        return _build(facts, "on_track", "pickup", threshold="pickup_days")
+            return _build(facts, Reason.DELIVERY_PROBLEM, "pickup_overdue", threshold="pickup_days")
+        return _build(facts, Reason.ON_TRACK, "pickup", threshold="pickup_days")
     if status == Status.OUT_FOR_DELIVERY:
         if facts.age > t.last_mile_days:
             return _build(
                 facts,
-                "delivery_problem",
+                Reason.DELIVERY_PROBLEM,
                 "out_for_delivery_stale",
                 escalate=True,
                 threshold="last_mile_days",
             )
         return _build(
             facts,
-            "on_track",
+            Reason.ON_TRACK,
             "out_for_delivery",
             check_again=_after(facts, last.time, 1),
             threshold="last_mile_days",
@@ -340,7 +334,13 @@ def diagnose(
     if status == Status.EXCEPTION and sub in (*CUSTOMS_SUBS, SubStatus.SECURITY):
         # A customs hold reported as an exception: explain it as customs.
         facts = replace(facts, leg="customs")
-    elif sub in CUSTOMS_SUBS and facts.leg != "customs":
+    elif (
+        sub in CUSTOMS_SUBS
+        and facts.leg != "customs"
+        # Unless the scan is customs data sent ahead of a parcel that has not arrived yet
+        # (pre-clearance): then the leg the scans show stands.
+        and not (facts.leg in ("origin", "international") and is_preclearance(last))
+    ):
         facts = replace(facts, leg="customs")
     return _in_transit(facts)
 
@@ -369,7 +369,7 @@ def render_reply(shipment: Shipment | None, diagnosis: Diagnosis, lang: str = "e
     """The full reply for the buyer: status line, summary, next step, check-again date, and an
     offer of a person when the diagnosis escalates. Lines are separated by newlines."""
     lines: list[str] = []
-    if shipment is not None and diagnosis.reason != "invalid_number":
+    if shipment is not None and diagnosis.reason != Reason.INVALID_NUMBER:
         lines.append(status_line(shipment, lang))
     lines.append(diagnosis.summary)
     lines.append(diagnosis.next_step)
@@ -384,6 +384,6 @@ def render_reply(shipment: Shipment | None, diagnosis: Diagnosis, lang: str = "e
     return "\n".join(lines)
 
 
-def reason_title(reason: str, lang: str = "en") -> str:
+def reason_title(reason: Reason | str, lang: str = "en") -> str:
     """The short name of a reason code ("In customs"), for lists and the staff console."""
-    return texts.text(f"reason.{reason}.title", lang)
+    return texts.text(f"reason.{Reason(reason).value}.title", lang)

@@ -12,50 +12,23 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from bot.tracking import leg_words
+from bot.tracking.leg_words import all_words
 from bot.tracking.model import STATUS_PROGRESS, Event, Shipment, Status, SubStatus
 
 # Legs of the journey, in the order a parcel goes through them.
 LEG_RANK: dict[str, int] = {"origin": 0, "international": 1, "customs": 2, "destination": 3}
 
-# Carriers' own words; matched in lower case against event descriptions.
-EXPORT_WORDS = (
-    "outward office of exchange",
-    "export",
-    "airline",
-    "flight",
-    "departed from origin country",
-    "left the origin country",
-    "dispatched to destination country",
-    "dispatch from origin",
-    "international hub",
-)
-IMPORT_WORDS = (
-    "inward office of exchange",
-    "import",
-    "arrived in destination country",
-    "arrival in destination country",
-    "arrived at destination country",
-    "arrival at destination country",
-    "handed over to the local",
-    "handed over to local",
-    "handed to the local",
-    "local post",
-    "last mile",
-)
-CUSTOMS_WORDS = ("customs", "clearance")
-CUSTOMS_DONE_WORDS = ("released", "cleared", "completed", "complete", "finished")
-CUSTOMS_ACTION_WORDS = (
-    "payment",
-    "pay ",
-    "duty",
-    "duties",
-    "import tax",
-    "vat",
-    "document",
-    "invoice",
-    "information required",
-    "awaiting information",
-)
+# Carriers' own words, in several languages (bot/tracking/leg_words.py); matched in lower case
+# against event descriptions, after the structured data (sub-status, countries, order).
+EXPORT_WORDS = all_words(leg_words.EXPORT)
+IMPORT_WORDS = all_words(leg_words.IMPORT)
+CUSTOMS_WORDS = all_words(leg_words.CUSTOMS)
+CUSTOMS_DONE_WORDS = all_words(leg_words.CUSTOMS_DONE)
+CUSTOMS_ACTION_WORDS = all_words(leg_words.CUSTOMS_ACTION)
+PAYMENT_DUE_WORDS = all_words(leg_words.PAYMENT_DUE)
+DELIVERY_ATTEMPT_WORDS = all_words(leg_words.DELIVERY_ATTEMPT)
+PRECLEARANCE_WORDS = all_words(leg_words.PRECLEARANCE)
 
 # Sub-statuses that mean the parcel is with customs right now.
 CUSTOMS_SUBS = (SubStatus.CUSTOMS_PROCESSING, SubStatus.CUSTOMS_REQUIRING_INFORMATION)
@@ -91,10 +64,30 @@ def is_customs_release(event: Event) -> bool:
 
 
 def is_customs(event: Event) -> bool:
-    """True when the scan says the parcel is with customs (and not released yet)."""
-    if event.sub_status in CUSTOMS_SUBS:
+    """True when the scan says the parcel is with customs (and not released yet), including a
+    payment due without the word customs ("Aguardando pagamento")."""
+    if event.sub_status in CUSTOMS_SUBS or _has(event.description, PAYMENT_DUE_WORDS):
         return True
     return _has(event.description, CUSTOMS_WORDS) and not is_customs_release(event)
+
+
+def is_preclearance(event: Event) -> bool:
+    """True when a customs scan is data sent ahead of the parcel (electronic pre-clearance)."""
+    return is_customs(event) and _has(event.description, PRECLEARANCE_WORDS)
+
+
+def is_departure(event: Event, origin: str | None) -> bool:
+    """True when the scan says the parcel left the origin country: the provider's
+    "departure" sub-status first, the carrier's wording second."""
+    if event.sub_status == SubStatus.DEPARTURE:
+        country = (event.country or "").upper()
+        return not country or country == (origin or country)
+    return _has(event.description, EXPORT_WORDS)
+
+
+def is_delivery_attempt(event: Event) -> bool:
+    """True when the scan says a delivery attempt failed."""
+    return _has(event.description, DELIVERY_ATTEMPT_WORDS)
 
 
 def is_export_customs(event: Event, origin: str | None) -> bool:
@@ -108,6 +101,8 @@ def is_export_customs(event: Event, origin: str | None) -> bool:
 def needs_customs_action(event: Event, shipment: Shipment) -> bool:
     """True when customs waits for the buyer: duties to pay or documents to send."""
     if SubStatus.CUSTOMS_REQUIRING_INFORMATION in (event.sub_status, shipment.sub_status):
+        return True
+    if _has(event.description, PAYMENT_DUE_WORDS):
         return True
     return is_customs(event) and _has(event.description, CUSTOMS_ACTION_WORDS)
 
@@ -123,12 +118,15 @@ def countries(shipment: Shipment, events: tuple[Event, ...]) -> tuple[str | None
     origin = (shipment.origin_country or "").upper() or None
     destination = (shipment.destination_country or "").upper() or None
     scans = [e for e in scanned(events) if e.country]
-    if origin is None and scans:
-        origin = scans[0].country.upper()  # type: ignore[union-attr]
+    # The first country seen is the origin, unless it is the known destination (the origin
+    # post published no place: "Objeto postado, País").
+    abroad = [e for e in scans if (e.country or "").upper() != destination]
+    if origin is None and abroad:
+        origin = (abroad[0].country or "").upper()
     if destination is None:
         # Customs and import scans happen in the country the parcel is going to.
         for event in scans:
-            country = event.country.upper()  # type: ignore[union-attr]
+            country = (event.country or "").upper()
             if is_export_customs(event, origin):
                 continue
             if country != origin and (is_customs(event) or _has(event.description, IMPORT_WORDS)):
@@ -143,24 +141,36 @@ def current_leg(events: tuple[Event, ...], origin: str | None, destination: str 
     if origin and destination and origin == destination:
         return "domestic"
     leg = "origin"
-    for event in scanned(events):
+    departed = False
+    arrived = False  # a scan in the destination country (or worded as an arrival) was seen
+    for event in sorted(scanned(events), key=chronological):
         country = (event.country or "").upper() or None
         if is_export_customs(event, origin):
             continue  # export formalities: still in the origin country
         if is_customs_release(event):
             candidate = "destination"
         elif is_customs(event):
+            if not arrived and _has(event.description, PRECLEARANCE_WORDS):
+                continue  # data sent ahead of the parcel: it has not reached customs yet
             # Customs can follow an arrival scan, so this may move the leg back from destination.
             leg = "customs"
             continue
+        elif event.sub_status == SubStatus.ARRIVAL and (not country or country != origin):
+            candidate = "destination"  # the provider says: arrived in the destination country
         elif (country and country == destination) or _has(event.description, IMPORT_WORDS):
             candidate = "destination"
+        elif is_departure(event, origin):
+            candidate = "international"
+            if leg == "customs" and not departed:
+                # A destination customs scan before the departure was a pre-clearance (data
+                # sent ahead): the parcel is only now leaving the origin country.
+                leg = "international"
+            departed = True
         elif country and origin and country != origin:
             candidate = "international"  # a transit country
-        elif _has(event.description, EXPORT_WORDS):
-            candidate = "international"
         else:
             candidate = leg
+        arrived = arrived or candidate == "destination"
         after_customs = leg == "customs" and candidate == "destination"
         if after_customs or LEG_RANK[candidate] > LEG_RANK[leg]:
             leg = candidate

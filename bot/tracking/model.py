@@ -26,6 +26,27 @@ class Status(str, Enum):
     EXPIRED = "expired"
 
 
+class Reason(str, Enum):
+    """Why a parcel looks the way it does: exactly one per diagnosis (bot.tracking.explain,
+    docs/reasons.md). A str Enum, so it equals its code and keys the texts ("reason.<code>...")."""
+
+    INVALID_NUMBER = "invalid_number"
+    NOT_YET_UPDATED = "not_yet_updated"
+    AWAITING_HANDOVER = "awaiting_handover"
+    INTERNATIONAL_TRANSIT = "international_transit"
+    CUSTOMS_CLEARANCE = "customs_clearance"
+    CUSTOMS_ACTION_REQUIRED = "customs_action_required"
+    POSTAL_SYNC_DELAY = "postal_sync_delay"
+    DATA_ERROR = "data_error"
+    STALLED = "stalled"
+    DELIVERY_PROBLEM = "delivery_problem"
+    ON_TRACK = "on_track"
+    DELIVERED = "delivered"
+
+    def __str__(self) -> str:  # "%s" and str() give the code, as f-strings already do
+        return self.value
+
+
 class SubStatus(str, Enum):
     """Sub-status; the union of 17TRACK's 30 sub-statuses without their main prefix."""
 

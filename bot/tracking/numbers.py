@@ -220,7 +220,8 @@ def check_number(text: str) -> Match | None:
     if number.isascii() and number.isalnum() and MIN_LENGTH <= len(number) <= MAX_LENGTH:
         readings = read(number, weak_bad=True)
         if readings:
-            start = _LEADING.match(mapped).end()  # type: ignore[union-attr]
+            leading = _LEADING.match(mapped)  # always matches ("*"), possibly empty
+            start = leading.end() if leading else 0
             return _build(readings, text, (start, start + len(stripped)))
     matches = find_numbers(text)
     if not matches:

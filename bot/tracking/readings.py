@@ -22,7 +22,7 @@ FULLWIDTH.update({0xFF21 + i: 0x41 + i for i in range(26)})
 FULLWIDTH.update({0xFF41 + i: 0x61 + i for i in range(26)})
 
 _SEPARATORS = " \t\n\r\u00a0\u2007\u202f\u3000-._\u2010\u2011\u2012\u2013\u2014\u2015\uff0d"
-_NORMALISE = {ord(c): None for c in _SEPARATORS}
+_NORMALISE: dict[int, int | None] = {ord(c): None for c in _SEPARATORS}
 # Invisible characters copy-paste leaves inside numbers (zero-width, soft hyphen, BOM).
 _NORMALISE.update(
     {

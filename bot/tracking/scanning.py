@@ -126,6 +126,8 @@ def _segment_proposals(
                 continue  # e.g. "in 1234567890": an English word, not a prefix
             if not strong and (overlaps(span, noise.soft()) or bad_context(text, span[0])):
                 continue
+            if best != CHECKSUM and overlaps(span, noise.intl_phones()):
+                continue
             aligned = (first == 0 or not chunks[first - 1].digits) and (
                 last == count - 1 or not chunks[last + 1].digits
             )

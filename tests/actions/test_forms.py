@@ -65,6 +65,24 @@ async def test_it_rejects_a_wrong_check_digit_and_asks_again(domain) -> None:
     assert "RR123456786CN" in message["text"] and "check digit" in message["text"]
 
 
+async def test_a_unique_neighbouring_digit_fix_is_offered_as_did_you_mean(domain) -> None:
+    tracker = make_tracker(
+        "RR123456784CN",
+        entities=[number_entity("RR123456784CN")],
+        slots={"tracking_number": "RR123456784CN", "requested_slot": "tracking_number"},
+        after=[slot("tracking_number", "RR123456784CN")],
+        active_loop="tracking_form",
+    )
+    slots, dispatcher = await validate(tracker, domain)
+    assert slots["suggested_number"] == "RR123456785CN"
+    [message] = dispatcher.messages
+    assert "Did you mean RR123456785CN?" in message["text"]
+    assert message["buttons"][0] == {
+        "title": "Yes, RR123456785CN",
+        "payload": '/inform{"tracking_number":"RR123456785CN"}',
+    }
+
+
 async def test_the_second_wrong_number_in_a_row_offers_a_person(domain) -> None:
     tracker = make_tracker(
         "RR123456786CN",

@@ -7,20 +7,16 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
-from actions import deps
+from actions.parcels import explain_number
 from actions.tracking import ActionAnswerFollowup, ActionTrackParcel
 from bot.storage.models import Subscription
-from bot.tracking.explain import diagnose, render_reply
-from bot.tracking.numbers import check_number
 from tests.actions.trackers import make_tracker, number_entity, user_event
 
 
 async def expected_reply(number: str) -> tuple[str, str]:
-    """The domain's own rendering of `number` right now, and its reason code."""
-    check = check_number(number)
-    shipment = await (await deps.tracking_service()).track(number) if check.valid else None
-    diagnosis = diagnose(shipment, deps.now(), number_check=check)
-    return render_reply(shipment, diagnosis), diagnosis.reason
+    """The reply explain_number gives for `number` right now, and its reason code."""
+    answer = await explain_number(number)
+    return answer.text, answer.reason
 
 
 def slot_values(events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -41,7 +37,17 @@ async def test_it_answers_the_showcase_parcel_with_its_status_and_reason(domain)
     assert reply["text"] == text
     # The demo showcase is between countries: the reply explains the silence, with a date.
     assert reason == "international_transit"
-    assert "RR123456785CN" in text and "\n" in text
+    lines = text.split("\n")
+    assert lines[0].startswith("Parcel RR123456785CN (China Post): in transit — 'Departure from")
+    # The scan is quoted once, its jargon in plain words; carrier's own page last.
+    assert text.count("outward office of exchange") == 1
+    assert "left the export hub in China" in lines[0]
+    assert (
+        lines[1]
+        == "While a parcel is between countries it is not scanned, so this silence is normal."
+    )
+    assert lines[3].startswith("Check again after")
+    assert lines[4].startswith("Official tracking (Deutsche Post): https://www.deutschepost.de/")
     slots = slot_values(events)
     assert slots["last_tracked"] == "RR123456785CN"
     assert slots["tracking_number"] is None

@@ -262,3 +262,26 @@ async def test_a_buyer_waiting_too_long_is_reminded_once_per_period_with_a_way_b
         async with sessions() as session:
             status, _ = await ownership.current("api:w", session=session)
         assert status == "bot"
+
+
+async def test_the_queue_notice_is_honest_about_office_hours_and_who_is_online(
+    database_url: str, rasa: tuple[FakeRasa, str]
+) -> None:
+    from datetime import datetime, timezone
+
+    from bot.conversations.office_hours import OfficeHours
+
+    _fake, url = rasa
+    async with wired(database_url, url) as (_router, desk, sessions):
+        assert (await desk.queue_notice()).startswith("Nobody from our team is online")
+        ana = await _agent(sessions, "Ana")
+        async with sessions() as session, session.begin():
+            await agents.seen(ana.id, session=session)
+        assert (await desk.queue_notice()).startswith("A person from our team will reply")
+        desk._hours = OfficeHours.parse("Mon-Fri 09:00-18:00 Europe/Berlin")
+        saturday = datetime(2026, 12, 5, 12, 0, tzinfo=timezone.utc)
+        assert await desk.queue_notice(now=saturday) == (
+            "Our team is not online right now. A person will reply here from Monday 09:00 "
+            "(Europe/Berlin time), and the answer will arrive in this chat. You can keep "
+            "writing in the meantime."
+        )

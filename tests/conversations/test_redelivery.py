@@ -177,3 +177,23 @@ async def test_a_message_held_too_long_goes_to_a_person(
         log = await _log(sessions, "api:g")
         assert ("buyer", "help", "failed") in log
         assert log[-1][1].startswith("Sorry, I still cannot answer automatically")
+
+
+async def test_a_message_is_never_answered_twice_even_if_replayed_after_its_answer(
+    tmp_path: Path, rasa: tuple[FlakyRasa, str]
+) -> None:
+    _fake, url = rasa
+    async with wired(tmp_path, url) as (router, _redelivery, sessions):
+        await router.handle(Inbound(channel="api", conversation_id="api:once", text="hello"))
+        async with sessions() as session:
+            message_id = await session.scalar(select(Message.id).where(Message.sender == "buyer"))
+        assert await router.replay(message_id) == []  # a late second attempt
+        log = await _log(sessions, "api:once")
+        assert log == [("buyer", "hello", "processed"), ("bot", "answer to hello", "sent")]
+        async with sessions() as session:
+            links = (
+                (await session.execute(select(Message.in_reply_to).where(Message.sender == "bot")))
+                .scalars()
+                .all()
+            )
+        assert links == [message_id]

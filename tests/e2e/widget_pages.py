@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import html
 import json
+import os
 import shutil
 import sqlite3
 import threading
@@ -27,7 +28,10 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SHOTS = Path("/work/notes/shots/widget")
+# Screenshots go to $SHOTS_DIR when set, else var/shots/widget in the checkout (git-ignored).
+SHOTS = Path(
+    os.environ.get("SHOTS_DIR") or Path(__file__).resolve().parents[2] / "var" / "shots" / "widget"
+)
 
 
 def require_chromium() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -11,7 +12,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.classifier import TfidfIntentClassifier
+from bot.nlu.classifier import MODEL_FILE, TfidfIntentClassifier, UnsafeModelError
 from bot.nlu.tokenizer import NumberAwareTokenizer
 
 EXAMPLES = {
@@ -58,3 +59,31 @@ def test_without_a_stored_model_it_leaves_messages_alone(tmp_path: Path) -> None
     empty = TfidfIntentClassifier.load(config, storage, Resource("missing"), context)
     [message] = empty.process(tokenized([("hi", None)]))
     assert message.get(INTENT) is None
+
+
+def test_it_refuses_a_stored_model_with_untrusted_types(tmp_path: Path) -> None:
+    import collections
+
+    import skops.io as sio
+
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("intents")
+    with storage.write_to(resource) as model_dir:
+        sio.dump({"counts": collections.Counter(a=1)}, model_dir / MODEL_FILE)
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = TfidfIntentClassifier.get_default_config()
+    with pytest.raises(
+        UnsafeModelError, match=r"unexpected types in .*: \['collections.Counter'\]"
+    ):
+        TfidfIntentClassifier.load(config, storage, resource, context)
+
+
+def test_it_fails_loudly_on_a_stored_model_it_cannot_read(tmp_path: Path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("intents")
+    with storage.write_to(resource) as model_dir:
+        (model_dir / MODEL_FILE).write_bytes(b"not a skops archive")
+    context = ExecutionContext(GraphSchema({}), "test")
+    config = TfidfIntentClassifier.get_default_config()
+    with pytest.raises(Exception, match="zip"):
+        TfidfIntentClassifier.load(config, storage, resource, context)

@@ -1,4 +1,9 @@
-"""Where the shared conformance data lives (test input we did not write; not in this repo)."""
+"""Where the conformance data lives: in the repository's test data (MIT, with its licence).
+
+tests/data/conformance/tracking_number_data is a copy of jkeen/tracking_number_data (see its
+SOURCE.txt and LICENSE); a fresh clone has everything it needs, so the conformance cases never
+skip for want of a folder next to the checkout.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,10 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-RELATIVE = Path("conformance") / "tracking_number_data" / "couriers"
+DATA_SET = ROOT / "tests" / "data" / "conformance" / "tracking_number_data"
 
 
 def couriers_dir() -> Path:
-    """PARCELDESK_CONFORMANCE_DIR if set, else ../shared next to the checkout, else the
-    workplace's shared folder. The first existing one wins; the first candidate otherwise."""
-    candidates = [Path(p) for p in [os.environ.get("PARCELDESK_CONFORMANCE_DIR", "")] if p] + [
-        ROOT.parent / "shared" / RELATIVE,
-        Path("/work/shared") / RELATIVE,
-    ]
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    return candidates[0]
+    """PARCELDESK_CONFORMANCE_DIR (a newer copy to try) if set, else the repository's copy."""
+    override = os.environ.get("PARCELDESK_CONFORMANCE_DIR")
+    return Path(override) if override else DATA_SET / "couriers"

@@ -181,8 +181,8 @@ class WidgetConnection:
             if raw is not None and len(raw) > MAX_FRAME:
                 await self.websocket.close(code=1009)  # "message too big"
                 return
-            frame = _json(raw) if raw else None
-            kind = frame.get("type") if frame else None
+            frame = (_json(raw) if raw else None) or {}
+            kind = frame.get("type")
             if kind == "message":
                 await self._message(frame)
             elif kind == "typing":
@@ -336,7 +336,7 @@ async def widget_socket(websocket: WebSocket) -> None:
     after = hello.get("after")
     # A tab that rendered another conversation (new token, other user) starts from the top.
     reset = hello.get("ref") != ref or not isinstance(after, int) or after < 0
-    start = 0 if reset else int(after)
+    start = after if isinstance(after, int) and not reset else 0
     await websocket.send_json(
         {"type": "welcome", "token": opened.token, "ref": ref, "reset": reset, "status": status}
     )

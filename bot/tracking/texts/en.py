@@ -344,6 +344,11 @@ MESSAGES: dict[str, str] = {
         "Our team is not online right now. A person will reply here from {when}, and the "
         "answer will arrive in this chat. You can keep writing in the meantime."
     ),
+    "handoff.queued_nobody_online": (
+        "Nobody from our team is online right now. A person will reply here as soon as "
+        "someone is available, and the answer will arrive in this chat. You can keep writing "
+        "in the meantime."
+    ),
     "handoff.still_waiting": (
         "Sorry for the wait: your question is still first in line for our team. The answer "
         "will arrive in this chat. You can also go back to the assistant."

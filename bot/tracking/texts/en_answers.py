@@ -136,6 +136,22 @@ ANSWERS: dict[str, str] = {
         "I looked up the first {limit}. Send me these again in a new message if you want "
         "them too: {rest}."
     ),
+    # A failed check digit with one unique neighbouring-digit fix.
+    "numbers.did_you_mean": "Did you mean {suggestion}?",
     # Carrier and its official tracking link.
     "carrier.link": "Carrier: {carrier}, official tracking: {url}",
+    "carrier.official": "Official tracking ({carrier}): {url}",
+    # The short reply: one status line with the scan quoted once.
+    "plain.status_line": "Parcel {number} ({carrier}): {status} — {scan} on {date}, {ago}.",
+    "plain.status_line_no_carrier": "Parcel {number}: {status} — {scan} on {date}, {ago}.",
+    # Postal jargon in plain words.
+    "jargon.outward_exchange": (
+        "That means it left the export hub in {origin}, on its way to a flight or ship."
+    ),
+    "jargon.inward_exchange": (
+        "That means it reached the import hub in {destination}, where customs checks it."
+    ),
+    "jargon.customs": "That means it is waiting for the customs check in {destination}.",
+    "jargon.accepted": "That means the post took it from the sender.",
+    "jargon.hub": "That means it is between sorting centres.",
 }
