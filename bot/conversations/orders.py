@@ -109,18 +109,22 @@ async def replace_orders(orders: Sequence[OrderIn], *, session: AsyncSession) ->
     for start in range(0, len(orders), CHUNK):
         chunk = orders[start : start + CHUNK]
         numbers = [o.order_number for o in chunk]
-        # Shipments go with their order (ON DELETE CASCADE is not on for every SQLite link).
-        old_ids = select(Order.id).where(Order.order_number.in_(numbers))
-        await session.execute(
-            delete(OrderShipment)
-            .where(OrderShipment.order_id.in_(old_ids))
-            .execution_options(synchronize_session=False)
+        # Replace earlier versions: only when there are any (a first import deletes nothing,
+        # and skipping the statements keeps 100,000-order imports linear on PostgreSQL).
+        old_ids = list(
+            await session.scalars(select(Order.id).where(Order.order_number.in_(numbers)))
         )
-        await session.execute(
-            delete(Order)
-            .where(Order.order_number.in_(numbers))
-            .execution_options(synchronize_session=False)
-        )
+        if old_ids:
+            await session.execute(
+                delete(OrderShipment)
+                .where(OrderShipment.order_id.in_(old_ids))
+                .execution_options(synchronize_session=False)
+            )
+            await session.execute(
+                delete(Order)
+                .where(Order.id.in_(old_ids))
+                .execution_options(synchronize_session=False)
+            )
         await session.execute(
             insert(Order),
             [
