@@ -9,11 +9,8 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy import select
 
-from actions import deps
 from actions.parcels import ANY_CARRIER, HUMAN_BUTTON, latest_intent
-from bot.storage.models import Order
 from bot.tracking import texts
 from bot.tracking.numbers import Match, check_number
 from bot.tracking.typo_fixes import did_you_mean
@@ -50,16 +47,6 @@ def repaired_in_message(tracker: Tracker, number: str) -> str | None:
     return None
 
 
-async def tracking_number_of_order(order_number: str) -> str | None:
-    """The tracking number the shop recorded for `order_number`, if known."""
-    factory = await deps.sessionmaker()
-    async with factory() as session:
-        row = await session.execute(
-            select(Order.tracking_number).where(Order.order_number == order_number)
-        )
-        return row.scalar_one_or_none()
-
-
 class ValidateTrackingForm(FormValidationAction):
     """Validates the number with bot.tracking.numbers and asks for the carrier if ambiguous."""
 
@@ -83,7 +70,8 @@ class ValidateTrackingForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Numbers that come without a tracking_number entity: "yes" to a repaired number,
-        an order number the shop knows, or "I don't have it"."""
+        or "I don't have it". An order number is left alone: the form rejects the turn and
+        the order rules (data/rules/orders.yml) ask who the buyer is first."""
         if tracker.get_slot("requested_slot") != "tracking_number":
             return {}
         entities = tracker.latest_message.get("entities", []) or []
@@ -93,15 +81,8 @@ class ValidateTrackingForm(FormValidationAction):
         suggested = tracker.get_slot("suggested_number")
         if intent == "affirm" and suggested:
             return {"tracking_number": suggested}
-        order = next((e.get("value") for e in entities if e.get("entity") == "order_number"), None)
-        if order:
-            found = await tracking_number_of_order(str(order))
-            if found:
-                dispatcher.utter_message(response="utter_order_found", order=order, number=found)
-                return {"tracking_number": found}
-            dispatcher.utter_message(response="utter_order_unknown", order=order)
-            # An explicit "still missing" keeps the form asking instead of rejecting the turn.
-            return {"tracking_number": None}
+        if any(e.get("entity") == "order_number" for e in entities):
+            return {}
         if intent == "deny":
             dispatcher.utter_message(response="utter_number_help")
             return {"tracking_number": None}

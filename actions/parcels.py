@@ -132,6 +132,7 @@ def cleared_number_slots(
         SlotSet("last_courier", courier),
         SlotSet("tracking_number", None),
         SlotSet("order_number", None),
+        SlotSet("last_order", None),
         SlotSet("carrier", None),
         SlotSet("suggested_number", None),
         SlotSet("number_misses", 0),

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from actions import deps
 from actions.parcels import last_parcel_or_ask
+from bot.conversations import orders
 from bot.storage.models import Subscription
 
 
@@ -63,6 +64,16 @@ class ActionSubscribeUpdates(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        order = tracker.get_slot("last_order")
+        if order:  # the buyer just saw a (verified) order: follow all of its shipments
+            factory = await deps.sessionmaker()
+            async with factory() as session, session.begin():
+                numbers = await orders.subscribe_order(tracker.sender_id, order, session=session)
+            if numbers:
+                dispatcher.utter_message(
+                    response="utter_subscribed_order", order=order, numbers=", ".join(numbers)
+                )
+                return [SlotSet("tracking_number", None)]
         number = last_parcel_or_ask(dispatcher, tracker)
         if number is None:
             return []

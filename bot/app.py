@@ -93,10 +93,10 @@ def build_services(
 
 
 def _routes(settings: Settings) -> list[BaseRoute]:
-    from bot.channels import http_api, widget
+    from bot.channels import http_api, orders_api, widget
     from bot.channels.carrier_webhooks import carrier_webhook_routes
 
-    routes: list[BaseRoute] = [*http_api.routes(), *widget.routes()]
+    routes: list[BaseRoute] = [*http_api.routes(), *orders_api.routes(), *widget.routes()]
     if settings.telegram_token:
         from bot.channels.telegram import telegram_routes
 

@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "track": "Track a parcel through the enabled providers.",
     "explain": "Explain a shipment (JSON file): why it looks stuck and what to do.",
     "agents": "Add, list or disable support agents (staff console logins).",
+    "orders": "Import a shop's orders from CSV or sync them from Shopify / WooCommerce.",
 }
 
 

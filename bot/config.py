@@ -89,6 +89,16 @@ class Settings:
     widget_identity_secret: str = ""
     widget_identity_required: bool = False
     api_keys: tuple[str, ...] = ()
+    # Orders: failed verification tries allowed per conversation / per client and hour.
+    order_attempts_per_conversation: int = 3
+    order_attempts_per_client: int = 10
+    order_sync_days: int = 30
+    shopify_store_url: str = ""
+    shopify_access_token: str = ""
+    shopify_api_version: str = "2025-01"
+    woocommerce_url: str = ""
+    woocommerce_consumer_key: str = ""
+    woocommerce_consumer_secret: str = ""
     # How long each leg of a journey may stay silent (PARCELDESK_WAIT_*), for `diagnose()`.
     thresholds: Thresholds = field(default_factory=Thresholds)
 
@@ -146,6 +156,18 @@ class Settings:
             widget_identity_secret=env.get("PARCELDESK_WIDGET_IDENTITY_SECRET", ""),
             widget_identity_required=_bool(env, "PARCELDESK_WIDGET_IDENTITY_REQUIRED", False),
             api_keys=_list(env, "PARCELDESK_API_KEYS", ""),
+            order_attempts_per_conversation=_int(
+                env, "PARCELDESK_ORDER_ATTEMPTS_PER_CONVERSATION", 3
+            ),
+            order_attempts_per_client=_int(env, "PARCELDESK_ORDER_ATTEMPTS_PER_CLIENT", 10),
+            order_sync_days=_int(env, "PARCELDESK_ORDER_SYNC_DAYS", 30),
+            shopify_store_url=env.get("PARCELDESK_SHOPIFY_STORE_URL", "").strip().rstrip("/"),
+            shopify_access_token=env.get("PARCELDESK_SHOPIFY_ACCESS_TOKEN", ""),
+            shopify_api_version=env.get("PARCELDESK_SHOPIFY_API_VERSION", "").strip()
+            or cls.shopify_api_version,
+            woocommerce_url=env.get("PARCELDESK_WOOCOMMERCE_URL", "").strip().rstrip("/"),
+            woocommerce_consumer_key=env.get("PARCELDESK_WOOCOMMERCE_CONSUMER_KEY", ""),
+            woocommerce_consumer_secret=env.get("PARCELDESK_WOOCOMMERCE_CONSUMER_SECRET", ""),
             thresholds=Thresholds.from_mapping(env),
         )
 

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot.channels.api_auth import authorised_key, conversation_key
+from bot.channels.api_auth import authorised_key, conversation_key, key_id
 from bot.channels.limits import BadJson, BodyTooLarge, RateLimit, parse_json, read_body
 from bot.conversations import events, health
 from bot.conversations.replies import Inbound
@@ -79,6 +79,11 @@ async def post_message(request: Request) -> JSONResponse:
     client_id = body.get("client_id")
     if client_id is not None and not (isinstance(client_id, str) and 0 < len(client_id) <= 64):
         return _error(400, "client_id, when given, is a string of 1 to 64 characters")
+    # The shop's own name for the buyer behind this message (e.g. their address): order-number
+    # checks are limited per client; without it, per conversation.
+    client = body.get("client")
+    if client is not None and not (isinstance(client, str) and 0 < len(client) <= 128):
+        return _error(400, "client, when given, is a string of 1 to 128 characters")
     internal_id = conversation_key(key, conversation_id)
     limited = _limited(internal_id)
     if limited is not None:
@@ -92,6 +97,7 @@ async def post_message(request: Request) -> JSONResponse:
                 text=text,
                 sender_id=conversation_id,
                 client_id=client_id,
+                metadata={"client": f"api:{key_id(key)}:{client}"} if client else {},
             )
         )
     except NotStored:

@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from bot.console import auth, parcel
 from bot.console.auth import Staff, error, staff_only
-from bot.conversations import agents, events, ownership, queue, subscriptions
+from bot.conversations import agents, events, orders, ownership, queue, subscriptions
 
 MAX_TEXT = 4000
 MAX_BODY = 64 * 1024
@@ -111,9 +111,28 @@ async def _panel(request: Request, staff: Staff, *, refresh: bool = False) -> Re
         numbers = await queue.conversation_numbers(conversation_id, session=session)
         said = await queue.bot_said(conversation_id, session=session)
         subscribed = await subscriptions.active_numbers(conversation_id, session=session)
+        # Orders the buyer asked about (verified or not: staff see them all) and their parcels.
+        asked = await orders.asked_about(conversation_id, session=session)
+    order_of: dict[str, str] = {}
+    for number, _verified, order in asked:
+        for shipment in order.shipments if order else []:
+            order_of.setdefault(shipment.tracking_number, number)
+            if shipment.tracking_number not in numbers:
+                numbers.append(shipment.tracking_number)
+    order_cards = [
+        {
+            **(order.to_dict() if order else {"order_number": number, "shipments": []}),
+            "known": order is not None,
+            "verified": verified,
+            "subscribed": bool(order and order.shipments)
+            and all(s.tracking_number in subscribed for s in order.shipments),
+        }
+        for number, verified, order in asked
+    ]
     parcels = [
         {
             **await parcel.parcel(services, n, lang=row.language, refresh=refresh),
+            "order": order_of.get(n),
             "subscribed": n in subscribed,
             "bot_said": [s for s in said if n in (s["text"] or "").replace(" ", "").upper()],
         }
@@ -122,6 +141,7 @@ async def _panel(request: Request, staff: Staff, *, refresh: bool = False) -> Re
     return JSONResponse(
         {
             "conversation": row.to_dict(services.desk.handoff_timeout),
+            "orders": order_cards,
             "parcels": parcels,
             "bot_said": said,
             "canned": parcel.canned_replies(staff.agent.name, parcels, lang=row.language),
@@ -279,10 +299,13 @@ async def canned(request: Request, staff: Staff) -> Response:
 
 @staff_only
 async def subscribe(request: Request, staff: Staff) -> Response:
-    """`POST .../subscribe` {"number"?}: updates for the number (default: the latest one)."""
+    """`POST .../subscribe` {"number"?} or {"order"}: updates for the number (default: the
+    latest one), or for every parcel of an order the conversation asked about."""
     conversation_id = request.path_params["conversation_id"]
     body = await _json_body(request) or {}
     services = _services(request)
+    if body.get("order"):
+        return await _subscribe_order(request, staff, conversation_id, str(body["order"]))
     async with services.sessionmaker() as session, session.begin():
         numbers = await queue.conversation_numbers(conversation_id, session=session)
         number = body.get("number") or (numbers[-1] if numbers else None)
@@ -296,6 +319,27 @@ async def subscribe(request: Request, staff: Staff) -> Response:
             conversation_id, staff.agent, f"Subscribed the buyer to updates for {number}."
         )
     return JSONResponse({"subscribed": number, "new": fresh})
+
+
+async def _subscribe_order(
+    request: Request, staff: Staff, conversation_id: str, order_number: str
+) -> Response:
+    services = _services(request)
+    async with services.sessionmaker() as session, session.begin():
+        if await queue.one(conversation_id, session=session) is None:
+            return error(404, "no such conversation")
+        asked = {n for n, _v, _o in await orders.asked_about(conversation_id, session=session)}
+        if order_number not in asked:
+            return error(400, "the buyer has not asked about this order in this conversation")
+        numbers = await orders.subscribe_order(conversation_id, order_number, session=session)
+    if not numbers:
+        return error(400, "this order has no parcel to follow yet")
+    await services.desk.note(
+        conversation_id,
+        staff.agent,
+        f"Subscribed the buyer to updates for every parcel of order {order_number}.",
+    )
+    return JSONResponse({"subscribed": numbers, "order": order_number})
 
 
 async def not_found(request: Request) -> Response:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.nlu.order_numbers import find_order_numbers
+from bot.tracking.marketplaces import marketplace_of
 from bot.tracking.numbers import find_numbers
 
 TRACKING_NUMBER = "tracking_number"
@@ -43,6 +44,9 @@ def _number_spans(text: str) -> tuple[NumberSpan, ...]:
     ]
     for order in find_order_numbers(text):
         start, end = order.span
+        if marketplace_of(order.value) is not None:
+            # A marketplace's dashed shape (eBay's 12-34567-89012) is an order, not a parcel.
+            spans = [s for s in spans if not (start <= s.start and s.end <= end)]
         if any(start < s.end and s.start < end for s in spans):
             continue
         spans.append(NumberSpan(ORDER_NUMBER, order.value, start, end))

@@ -173,6 +173,8 @@ class Subscription(Base):
     claimed_by = Column(String(64), nullable=True)
     claimed_until = Column(DateTime(timezone=True), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    # Set when the buyer subscribed to a whole order: its later shipments are added too.
+    order_number = Column(String(64), nullable=True)
 
     __table_args__ = (UniqueConstraint("conversation_id", "tracking_number"),)
 
@@ -190,15 +192,65 @@ class ShipmentCache(Base):
 
 
 class Order(Base):
-    """A shop order, so buyers can ask by order number instead of tracking number."""
+    """A shop order, so buyers can ask by order number instead of tracking number. The buyer
+    proves it is theirs with `email` (stored lower-cased, trimmed) or `postcode` (upper-cased,
+    no spaces); a widget user the shop signed in matches `customer_id` or the e-mail."""
 
     __tablename__ = "orders"
 
-    order_number = Column(String(64), primary_key=True)
-    tracking_number = Column(String(64), nullable=True)
-    shop = Column(String(191), nullable=True)
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    # Normalised: upper case, no leading "#".
+    order_number = Column(String(64), nullable=False, unique=True)
     email = Column(String(191), nullable=True)
+    postcode = Column(String(16), nullable=True)
+    customer_id = Column(String(191), nullable=True)
+    shop = Column(String(191), nullable=True)
+    # csv | api | shopify | woocommerce: who wrote the order last.
+    source = Column(String(16), nullable=False, default="csv")
+    # The marketplace whose numbering the order number follows (amazon, ebay...), if any.
+    marketplace = Column(String(16), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (Index("ix_orders_marketplace", "marketplace"),)
+
+
+class OrderShipment(Base):
+    """One parcel of an order (a split order has several)."""
+
+    __tablename__ = "order_shipments"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    order_id = Column(Integer, ForeignKey("orders.id", ondelete="CASCADE"), nullable=False)
+    tracking_number = Column(String(64), nullable=False)
+    carrier = Column(String(64), nullable=True)
+    shipped_at = Column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("order_id", "tracking_number", name="uq_order_shipments_order_number"),
+        Index("ix_order_shipments_tracking_number", "tracking_number"),
+    )
+
+
+class OrderAttempt(Base):
+    """A buyer's try to open an order (verified or not): limits guessing per conversation and
+    per client, and tells the console which orders a conversation asked about."""
+
+    __tablename__ = "order_attempts"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(191), nullable=False)
+    # Who is behind the conversation across conversations: an address, an API key's client...
+    client = Column(String(191), nullable=False)
+    order_number = Column(String(64), nullable=False)
+    ok = Column(Boolean, nullable=False, default=False)
+    method = Column(String(16), nullable=False)  # email | postcode | identity | none
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    __table_args__ = (
+        Index("ix_order_attempts_conversation", "conversation_id", "at"),
+        Index("ix_order_attempts_client", "client", "at"),
+    )
 
 
 class ProcessedUpdate(Base):

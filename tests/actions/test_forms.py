@@ -7,7 +7,6 @@ from typing import Any
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import ActionAskCarrier, ActionAskTrackingNumber, ValidateTrackingForm
-from bot.storage.models import Order
 from tests.actions.trackers import make_tracker, number_entity
 
 AMBIGUOUS = "60120172242323"  # DHL eCommerce shape, but not a distinctive format
@@ -213,30 +212,18 @@ async def test_the_named_carrier_is_kept_and_anything_else_means_all(domain) -> 
     assert dispatcher.messages[0]["response"] == "utter_carrier_any"
 
 
-async def test_a_known_order_number_leads_to_its_tracking_number(domain, sessions) -> None:
-    async with sessions() as session, session.begin():
-        session.add(Order(order_number="58392011", tracking_number="RR123456785CN"))
+async def test_an_order_number_is_left_to_the_order_check(domain) -> None:
+    # Never straight to the tracking number: the order rules ask who the buyer is first.
     tracker = make_tracker(
         "order number 58392011",
+        "order_lookup",
         entities=[number_entity("58392011", "order_number")],
         slots={"requested_slot": "tracking_number", "order_number": "58392011"},
         active_loop="tracking_form",
     )
     slots, dispatcher = await validate(tracker, domain)
-    assert slots["tracking_number"] == "RR123456785CN"
-    assert dispatcher.messages[0]["response"] == "utter_order_found"
-
-
-async def test_an_unknown_order_number_is_said_so(domain) -> None:
-    tracker = make_tracker(
-        "order 77120",
-        entities=[number_entity("77120", "order_number")],
-        slots={"requested_slot": "tracking_number"},
-        active_loop="tracking_form",
-    )
-    slots, dispatcher = await validate(tracker, domain)
-    assert "tracking_number" in slots and slots["tracking_number"] is None
-    assert [m["response"] for m in dispatcher.messages] == ["utter_order_unknown"]
+    assert slots.get("tracking_number") is None
+    assert dispatcher.messages == []
 
 
 async def test_the_number_is_asked_once_per_turn(domain) -> None:

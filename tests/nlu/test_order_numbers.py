@@ -28,3 +28,24 @@ def test_it_finds_the_order_number(text: str, value: str, raw: str) -> None:
 )
 def test_it_ignores_orders_without_an_id(text: str) -> None:
     assert find_order_numbers(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1001", "1001"),
+        ("#1001", "1001"),
+        (" A-2024-7788. ", "A-2024-7788"),
+        ("where is 123-1234567-1234567 please", "123-1234567-1234567"),
+        ("PO-211-12345678901234 from temu", "PO-211-12345678901234"),
+    ],
+)
+def test_it_finds_bare_and_marketplace_numbers(text: str, value: str) -> None:
+    assert [o.value for o in find_order_numbers(text)] == [value]
+
+
+def test_a_marketplace_shape_is_an_order_not_a_parcel() -> None:
+    from bot.nlu.spans import number_spans
+
+    [span] = number_spans("ebay 12-34567-89012")
+    assert (span.entity, span.value) == ("order_number", "12-34567-89012")

@@ -92,6 +92,10 @@ class WidgetConnection:
         self.websocket = websocket
         self.services = websocket.app.state.services
         self.conversation_id = conversation_id
+        # Who is behind the socket across conversations (order-check attempts are limited per
+        # client): the peer address.
+        peer = websocket.client.host if websocket.client else "unknown"
+        self.client = f"web:{peer}"
         self.sent_seq = after
         self._send_lock = asyncio.Lock()
         self._flush_lock = asyncio.Lock()
@@ -226,6 +230,7 @@ class WidgetConnection:
                         conversation_id=self.conversation_id,
                         text=body,
                         client_id=client_id,
+                        metadata={"client": self.client},
                     )
                 )
             except AlreadyHandled as repeat:

@@ -250,6 +250,7 @@
     renderHeader();
     renderCanned(data.canned);
     renderParcels(data.parcels, data.bot_said);
+    renderOrders(data.orders || []);
   }
 
   function renderHeader() {
@@ -363,6 +364,37 @@
         box.setSelectionRange(box.value.length, box.value.length);
       });
       box.append(button);
+    }
+  }
+
+  // Orders the buyer asked about, above the parcels: verification state and every shipment.
+  function renderOrders(orders) {
+    const body = $("parcel-body");
+    for (const order of orders.slice().reverse()) {
+      const card = el("section", "card order");
+      card.append(el("h3", null, "Order " + order.order_number));
+      const state = !order.known ? "not a known order" : order.verified ? "buyer verified ✓" : "buyer not verified";
+      card.append(el("p", "muted", state + (order.email ? " · " + order.email : "") + (order.postcode ? " · " + order.postcode : "")));
+      const list = el("ul", "order-shipments");
+      for (const s of order.shipments || []) {
+        list.append(el("li", null, s.tracking_number + (s.carrier ? " (" + s.carrier + ")" : "") + (s.shipped_at ? ", shipped " + s.shipped_at.slice(0, 10) : "")));
+      }
+      if (order.known && !(order.shipments || []).length) list.append(el("li", "empty", "Not shipped yet."));
+      card.append(list);
+      if ((order.shipments || []).length) {
+        const follow = el("button", "btn", order.subscribed ? "Buyer gets updates for every parcel ✓" : "Send the buyer updates for every parcel");
+        follow.type = "button";
+        follow.disabled = Boolean(order.subscribed);
+        follow.addEventListener("click", async () => {
+          try {
+            await api("POST", "/conversations/" + encodeURIComponent(state.current.id) + "/subscribe", { order: order.order_number });
+            toast("The buyer will get updates for every parcel of order " + order.order_number);
+            loadPanel(false);
+          } catch (err) { showError(err.message); }
+        });
+        card.append(follow);
+      }
+      body.prepend(card);
     }
   }
 
