@@ -70,6 +70,7 @@ async def _sync(settings: Settings, platform: str, days: int) -> str:
 
     async with httpx.AsyncClient(timeout=30.0) as client:
         try:
+            source: ShopifyClient | WooCommerceClient
             if platform == "shopify":
                 source = ShopifyClient(
                     client,

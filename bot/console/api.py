@@ -124,7 +124,8 @@ async def _panel(request: Request, staff: Staff, *, refresh: bool = False) -> Re
             **(order.to_dict() if order else {"order_number": number, "shipments": []}),
             "known": order is not None,
             "verified": verified,
-            "subscribed": bool(order and order.shipments)
+            "subscribed": order is not None
+            and bool(order.shipments)
             and all(s.tracking_number in subscribed for s in order.shipments),
         }
         for number, verified, order in asked
