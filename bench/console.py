@@ -40,6 +40,7 @@ import time  # noqa: E402
 import httpx  # noqa: E402
 import websockets  # noqa: E402
 
+from bot.channels.api_auth import conversation_key  # noqa: E402
 from bot.conversations import agents, ownership, transcript  # noqa: E402
 from bot.storage.db import make_engine, make_sessionmaker  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
@@ -57,13 +58,17 @@ async def _setup_database(url: str) -> None:
             for n in range(AGENTS):
                 await agents.add(f"agent{n}", PASSWORD, session=session)
             for n in range(CONVERSATIONS):
-                conversation_id = f"api:bench-{n}"
+                conversation_id = conversation_key(API_KEY, f"bench-{n}")
                 await transcript.record_inbound(
                     conversation_id, "api", f"parcel RR400000001CN, buyer {n}", session=session
                 )
                 await ownership.request_handoff(conversation_id, session=session, actor="buyer")
     finally:
         await engine.dispose()
+
+
+API_KEY = "pd_bench_console"
+API_HEADERS = {"Authorization": f"Bearer {API_KEY}"}
 
 
 def _start_gateway(url: str, var_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -75,6 +80,7 @@ def _start_gateway(url: str, var_dir: Path) -> tuple[subprocess.Popen[bytes], st
         PARCELDESK_RASA_PORT=str(free_port()),
         PARCELDESK_ACTIONS_PORT=str(free_port()),
         PARCELDESK_NOTIFIER_INTERVAL="0",
+        PARCELDESK_API_KEYS=API_KEY,
         RASA_TELEMETRY_ENABLED="false",
     )
     process = subprocess.Popen(
@@ -173,8 +179,9 @@ async def _buyer_to_agent(base: str, agent: Agent, others: list[Agent], rounds: 
             ]
             start = time.perf_counter()
             posted = buyer.post(
-                f"/api/v1/conversations/{conversation_id.split(':', 1)[1]}/messages",
+                f"/api/v1/conversations/{conversation_id.rsplit(':', 1)[1]}/messages",
                 json={"text": marker},
+                headers=API_HEADERS,
             )
             await asyncio.gather(posted, event, *queued)
             to_socket.append(event.result() - start)
@@ -186,9 +193,11 @@ async def _agent_to_buyer(base: str, agent: Agent, rounds: int, poll: float,
     async with httpx.AsyncClient(base_url=base, timeout=30) as buyer:
         for n in range(rounds):
             conversation_id = agent.conversations[n % len(agent.conversations)]
-            key = conversation_id.split(":", 1)[1]
+            key = conversation_id.rsplit(":", 1)[1]
             url = f"/api/v1/conversations/{key}/messages"
-            seen = (await buyer.get(url, params={"after": 0})).json()["messages"]
+            seen = (await buyer.get(url, params={"after": 0}, headers=API_HEADERS)).json()[
+                "messages"
+            ]
             after = seen[-1]["seq"] if seen else 0
             marker = f"On it: {agent.name}-{n}-{time.perf_counter_ns()}"
             start = time.perf_counter()
@@ -197,7 +206,9 @@ async def _agent_to_buyer(base: str, agent: Agent, rounds: int, poll: float,
                            {"text": marker})
             )
             while True:
-                got = (await buyer.get(url, params={"after": after})).json()["messages"]
+                got = (await buyer.get(url, params={"after": after}, headers=API_HEADERS)).json()[
+                    "messages"
+                ]
                 if any(m["text"] == marker for m in got):
                     samples.append(time.perf_counter() - start)
                     break
@@ -211,8 +222,9 @@ async def _run(base: str, rounds: int, poll: float) -> None:
         await agent.login()
     for n in range(CONVERSATIONS):
         agent = team[n % AGENTS]
-        await agent.post(f"/console/api/conversations/api:bench-{n}/claim")
-        agent.conversations.append(f"api:bench-{n}")
+        conversation_id = conversation_key(API_KEY, f"bench-{n}")
+        await agent.post(f"/console/api/conversations/{conversation_id}/claim")
+        agent.conversations.append(conversation_id)
     to_socket: list[float] = []
     to_queue: list[float] = []
     await asyncio.gather(*[
