@@ -46,6 +46,11 @@ EXAMPLES: dict[str, str] = {
         "  (parcel.json from: parceldesk track --json RR123456785CN > parcel.json)"
     ),
     "agents": "parceldesk agents add alice --admin\n  parceldesk agents list",
+    "orders": (
+        "parceldesk orders import orders.csv   (order_number,email,tracking_number[,carrier,...])\n"
+        "  PARCELDESK_SHOPIFY_STORE_URL=... PARCELDESK_SHOPIFY_ACCESS_TOKEN=... "
+        "parceldesk orders sync shopify"
+    ),
 }
 
 
