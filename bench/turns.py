@@ -136,8 +136,10 @@ def processes(stack: Stack) -> dict[str, int]:
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         markers = (("actions", "rasa_sdk"), ("rasa", "rasa"), ("gateway", "uvicorn"))
         for name, marker in markers:  # "rasa_sdk" first: it contains "rasa" too
-            if marker in cmd and name not in found:
-                found[name] = pid
+            if marker in cmd:
+                # Several Rasa processes: rasa, rasa-2, ...
+                same = sum(k.startswith(name) for k in found)
+                found[name if same == 0 else f"{name}-{same + 1}"] = pid
                 break
     return found
 
@@ -169,6 +171,15 @@ def database_env(db: str) -> Iterator[dict[str, str]]:
 
     with fresh_database() as gateway_db, fresh_database() as tracker_db:
         yield {"PARCELDESK_DATABASE_URL": gateway_db, "PARCELDESK_RASA_TRACKER_URL": tracker_db}
+
+
+def rasa_env(processes: int) -> dict[str, str]:
+    if processes <= 1:
+        return {}
+    return {
+        "PARCELDESK_RASA_PROCESSES": str(processes),
+        "PARCELDESK_REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5"),
+    }
 
 
 async def measure(stack: Stack, args: argparse.Namespace) -> tuple[list[dict], dict]:
@@ -214,7 +225,11 @@ async def measure(stack: Stack, args: argparse.Namespace) -> tuple[list[dict], d
 
 
 def print_table(db: str, rows: list[dict], mem: dict, args: argparse.Namespace) -> None:
-    print(f"\n## {db}: {args.turns} turns per cell, {args.clients} concurrent clients")
+    print(
+        f"\n## {db}: {args.turns} turns per cell, {args.clients} concurrent clients, "
+        f"{args.rasa_processes} Rasa process(es) behind the gateway "
+        "('via rasa' goes to the first one)"
+    )
     print(
         "| turn | via | seq p50 ms | seq p95 ms | turns/s | p50 loaded ms | p50 vs rasa "
         "| CPU ms/turn rasa + actions + gateway + run |"
@@ -224,8 +239,9 @@ def print_table(db: str, rows: list[dict], mem: dict, args: argparse.Namespace) 
     for r in rows:
         ratio = r["p50"] / rasa_p50[r["turn"]]
         cpu = r["cpu"]
-        names = ("rasa", "actions", "gateway", "run")
-        split = " + ".join(f"{cpu.get(n, 0):.1f}" for n in names)
+        rasa_cpu = sum(v for k, v in cpu.items() if k.startswith("rasa"))
+        parts = [rasa_cpu, *(cpu.get(n, 0.0) for n in ("actions", "gateway", "run"))]
+        split = " + ".join(f"{v:.1f}" for v in parts)
         print(
             f"| {r['turn']} | {r['via']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['rate']:.1f} "
             f"| {r['p50_loaded']:.1f} | {ratio:.2f}x | {split} = {sum(cpu.values()):.1f} |"
@@ -247,13 +263,19 @@ def main() -> int:
     parser.add_argument(
         "--memory-turns", type=int, default=2000, help="turns between the two memory samples"
     )
+    parser.add_argument(
+        "--rasa-processes",
+        type=int,
+        default=1,
+        help="Rasa processes behind the gateway (PARCELDESK_RASA_PROCESSES; >1 uses Redis)",
+    )
     args = parser.parse_args()
     print("command: .venv/bin/python bench/turns.py " + " ".join(sys.argv[1:]))
     for db in [d.strip() for d in args.db.split(",") if d.strip()]:
         with (
             tempfile.TemporaryDirectory() as tmp,
             database_env(db) as env,
-            running_stack(Path(tmp), env) as stack,
+            running_stack(Path(tmp), {**env, **rasa_env(args.rasa_processes)}) as stack,
         ):
             rows, mem = asyncio.run(measure(stack, args))
         print_table(db, rows, mem, args)

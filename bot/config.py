@@ -63,6 +63,8 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     # Every Rasa server the gateway sends to, round robin (default: just rasa_url).
     rasa_urls: tuple[str, ...] = ()
+    # Rasa processes `parceldesk run` starts, on rasa_port, rasa_port + 1, ...
+    rasa_processes: int = 1
     rasa_token: str = ""
     rasa_timeout: float = 30.0
     actions_url: str = "http://127.0.0.1:5055"
@@ -114,8 +116,13 @@ class Settings:
         rasa_url = env.get("PARCELDESK_RASA_URL", "").strip().rstrip("/") or (
             f"http://127.0.0.1:{rasa_port}"
         )
+        rasa_processes = _int(env, "PARCELDESK_RASA_PROCESSES", 1)
+        if rasa_processes < 1:
+            raise ValueError(f"PARCELDESK_RASA_PROCESSES must be 1 or more, got {rasa_processes}")
+        local = [f"http://127.0.0.1:{rasa_port + i}" for i in range(1, rasa_processes)]
         rasa_urls = tuple(u.rstrip("/") for u in _list(env, "PARCELDESK_RASA_URLS", "")) or (
             rasa_url,
+            *local,
         )
         database_url = env.get("PARCELDESK_DATABASE_URL", "").strip() or (
             f"sqlite+aiosqlite:///{var_dir / 'parceldesk.db'}"
@@ -129,6 +136,7 @@ class Settings:
             actions_port=actions_port,
             rasa_url=rasa_url,
             rasa_urls=rasa_urls,
+            rasa_processes=rasa_processes,
             rasa_token=env.get("PARCELDESK_RASA_TOKEN", ""),
             rasa_timeout=_float(env, "PARCELDESK_RASA_TIMEOUT", 30.0),
             actions_url=env.get("PARCELDESK_ACTIONS_URL", "").strip().rstrip("/")

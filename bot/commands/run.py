@@ -16,7 +16,7 @@ from bot.carriers.registry import carriers_notice
 from bot.channels.widget.snippet import snippet
 from bot.config import Settings
 from bot.rasa_project import model_path, newest_model, write_endpoints
-from bot.supervisor import ProcessSpec, StartupError, Supervisor, port_in_use
+from bot.supervisor import HealthCheck, ProcessSpec, StartupError, Supervisor, port_in_use
 
 WS_MAX_BYTES = 64 * 1024
 MAX_CONNECTIONS = 10_000
@@ -37,9 +37,10 @@ def _check_packages() -> None:
 
 
 def _check_ports(settings: Settings) -> None:
+    rasa = [("rasa", settings.rasa_port + i) for i in range(settings.rasa_processes)]
     for name, port in (
         ("gateway", settings.port),
-        ("rasa", settings.rasa_port),
+        *rasa,
         ("actions", settings.actions_port),
     ):
         if port_in_use(settings.host, port):
@@ -52,6 +53,16 @@ def _check_ports(settings: Settings) -> None:
                 f"port {port} ({name}) is already in use on {settings.host}. Stop whatever "
                 f"listens there or choose another port with {setting}."
             )
+
+
+def _check_rasa_processes(settings: Settings) -> None:
+    # Several Rasa processes share the tracker store; only a shared lock store keeps them from
+    # working on one conversation at once (the gateway's own order covers only its messages).
+    if settings.rasa_processes > 1 and not settings.redis_url:
+        raise StartupError(
+            f"PARCELDESK_RASA_PROCESSES={settings.rasa_processes} needs Rasa's Redis lock store: "
+            "set PARCELDESK_REDIS_URL (e.g. redis://127.0.0.1:6379/0)."
+        )
 
 
 def _pick_model(settings: Settings, explicit: str | None) -> Path:
@@ -86,29 +97,25 @@ def build_specs(settings: Settings, model: Path, endpoints: Path, token: str) ->
         "PYTHONUNBUFFERED": "1",
         "PARCELDESK_RASA_TOKEN": token,
         "PARCELDESK_RASA_URL": settings.rasa_url,
+        "PARCELDESK_RASA_URLS": ",".join(settings.rasa_urls or (settings.rasa_url,)),
         "PARCELDESK_ACTIONS_URL": settings.actions_url,
         "PARCELDESK_DATABASE_URL": settings.database_url,
     }
     py = sys.executable
 
-    async def rasa_ready(http: httpx.AsyncClient) -> bool:
-        response = await http.get(
-            f"{settings.rasa_url}/status", params={"token": token}, timeout=2.0
-        )
-        return response.status_code == 200 and bool(response.json().get("model_file"))
+    def rasa_ready(port: int) -> HealthCheck:
+        async def ready(http: httpx.AsyncClient) -> bool:
+            response = await http.get(
+                f"http://127.0.0.1:{port}/status", params={"token": token}, timeout=2.0
+            )
+            return response.status_code == 200 and bool(response.json().get("model_file"))
 
-    async def actions_ready(http: httpx.AsyncClient) -> bool:
-        response = await http.get(f"{settings.actions_url}/health", timeout=2.0)
-        return response.status_code == 200
+        return ready
 
-    async def gateway_ready(http: httpx.AsyncClient) -> bool:
-        # Any answer means the gateway serves; /healthz reports the other two separately.
-        response = await http.get(f"http://{settings.host}:{settings.port}/healthz", timeout=2.0)
-        return response.status_code in (200, 503)
-
-    return [
-        ProcessSpec(
-            name="rasa",
+    def rasa(index: int) -> ProcessSpec:
+        port = settings.rasa_port + index
+        return ProcessSpec(
+            name="rasa" if index == 0 else f"rasa-{index + 1}",
             argv=[
                 py,
                 "-m",
@@ -121,7 +128,7 @@ def build_specs(settings: Settings, model: Path, endpoints: Path, token: str) ->
                 "-i",
                 "127.0.0.1",
                 "-p",
-                str(settings.rasa_port),
+                str(port),
                 "--model",
                 str(model),
                 "--endpoints",
@@ -130,10 +137,22 @@ def build_specs(settings: Settings, model: Path, endpoints: Path, token: str) ->
                 str(settings.home / "credentials.yml"),
             ],
             env=env,
-            health=rasa_ready,
-            port=settings.rasa_port,
+            health=rasa_ready(port),
+            port=port,
             cwd=str(settings.home),
-        ),
+        )
+
+    async def actions_ready(http: httpx.AsyncClient) -> bool:
+        response = await http.get(f"{settings.actions_url}/health", timeout=2.0)
+        return response.status_code == 200
+
+    async def gateway_ready(http: httpx.AsyncClient) -> bool:
+        # Any answer means the gateway serves; /healthz reports the other two separately.
+        response = await http.get(f"http://{settings.host}:{settings.port}/healthz", timeout=2.0)
+        return response.status_code in (200, 503)
+
+    return [
+        *(rasa(i) for i in range(settings.rasa_processes)),
         ProcessSpec(
             name="actions",
             argv=[py, "-m", "rasa_sdk", "--actions", "actions", "-p", str(settings.actions_port)],
@@ -207,7 +226,8 @@ def _print_banner(settings: Settings, supervisor: Supervisor) -> None:
         f"  HTTP API       POST {base}/api/v1/conversations/<id>/messages\n"
         f"                 with -H 'Authorization: Bearer {_api_key(settings)}'\n"
         f"  health         {base}/healthz\n"
-        f"  Rasa server    {settings.rasa_url} (token in PARCELDESK_RASA_TOKEN)\n"
+        f"  Rasa server    {', '.join(settings.rasa_urls or (settings.rasa_url,))}"
+        " (token in PARCELDESK_RASA_TOKEN)\n"
         f"  action server  {settings.actions_url}\n"
         f"  carriers       {carriers_notice(settings)}\n"
         "Press Ctrl-C to stop.\n",
@@ -239,6 +259,7 @@ def main(args: argparse.Namespace) -> int:
         return 2
     try:
         _check_packages()
+        _check_rasa_processes(settings)
         _check_ports(settings)
         model = _pick_model(settings, args.model)
         return asyncio.run(_run(settings, model))
