@@ -54,6 +54,7 @@ class Target:
     name: str
     url: str
     gateway: bool
+    api_key: str = ""
 
     def request(self, conversation: str, text: str) -> tuple[str, dict]:
         if self.gateway:
@@ -73,8 +74,9 @@ async def one_turn(http: aiohttp.ClientSession, target: Target, kind: str) -> fl
     else:
         text, expect = tracking_text()
     url, body = target.request(conversation, text)
+    headers = {"Authorization": f"Bearer {target.api_key}"} if target.gateway else {}
     started = time.perf_counter()
-    async with http.post(url, json=body) as response:
+    async with http.post(url, json=body, headers=headers) as response:
         data = await response.json()
     elapsed = time.perf_counter() - started
     messages = data["messages"] if target.gateway else data
@@ -184,7 +186,7 @@ def rasa_env(processes: int) -> dict[str, str]:
 
 async def measure(stack: Stack, args: argparse.Namespace) -> tuple[list[dict], dict]:
     targets = [
-        Target("gateway", stack.url, gateway=True),
+        Target("gateway", stack.url, gateway=True, api_key=stack.api_key),
         Target("rasa", f"http://127.0.0.1:{stack.rasa_port}", gateway=False),
     ]
     rows = []

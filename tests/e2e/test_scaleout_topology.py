@@ -19,6 +19,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.channels.api_auth import conversation_key
 from bot.config import to_sync_url
 from bot.tracking.checksums import s10_check_digit
 from tests.support.ports import free_port
@@ -40,6 +41,9 @@ def _redis_up() -> bool:
         return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping())
     except redis.RedisError:
         return False
+
+
+API_KEY = "pd_test_topology"
 
 
 def _numbers() -> list[list[str]]:
@@ -68,6 +72,7 @@ async def _talk(gateways: list[str], ids: list[str], numbers: list[list[str]]) -
                 response = await http.post(
                     f"{gateway}/api/v1/conversations/{ids[index]}/messages",
                     json={"text": f"where is my parcel {number}"},
+                    headers={"Authorization": f"Bearer {API_KEY}"},
                 )
                 assert response.status_code == 200, response.text
                 replies.append(response.json()["messages"])
@@ -93,6 +98,8 @@ def test_two_gateways_two_rasa_two_action_servers_answer_every_message_once_in_o
             "PARCELDESK_RASA_TOKEN": uuid.uuid4().hex,
             "PARCELDESK_RASA_URLS": rasa_urls,
             "PARCELDESK_NOTIFIER_INTERVAL": "0",
+            # One API key for both gateways: a client's conversations live under its key.
+            "PARCELDESK_API_KEYS": API_KEY,
         }
 
         def env(i: int) -> dict[str, str]:
@@ -137,7 +144,7 @@ def _check_transcripts(url: str, ids: list[str], numbers: list[list[str]]) -> No
     for row in rows:
         by_conversation.setdefault(row.conversation_id, []).append(row)
     for index, conversation_id in enumerate(ids):
-        stored = by_conversation[f"api:{conversation_id}"]
+        stored = by_conversation[conversation_key(API_KEY, conversation_id)]
         inbound = [r for r in stored if r.direction == "in"]
         expected = [f"where is my parcel {n}" for n in numbers[index]]
         assert [r.text for r in inbound] == expected
@@ -170,4 +177,4 @@ def _check_trackers(url: str, ids: list[str], numbers: list[list[str]]) -> None:
         seen.setdefault(row.sender_id, []).append(json.loads(row.data)["text"])
     for index, conversation_id in enumerate(ids):
         expected = [f"where is my parcel {n}" for n in numbers[index]]
-        assert seen[f"api:{conversation_id}"] == expected
+        assert seen[conversation_key(API_KEY, conversation_id)] == expected
