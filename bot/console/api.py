@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.channels.limits import BadJson, BodyTooLarge, parse_json, read_body
 from bot.console import auth, parcel
 from bot.console.auth import Staff, error, staff_only
 from bot.conversations import agents, events, orders, ownership, queue, subscriptions
@@ -24,12 +25,11 @@ MAX_BODY = 64 * 1024
 
 
 async def _json_body(request: Request) -> dict[str, Any] | None:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        return None
+    """The JSON object in the body, or None. Counted while read: a huge body is refused at
+    MAX_BODY bytes, not buffered."""
     try:
-        body = json.loads(raw or b"{}")
-    except ValueError:
+        body = parse_json(await read_body(request, MAX_BODY) or b"{}")
+    except (BodyTooLarge, BadJson):
         return None
     return body if isinstance(body, dict) else None
 

@@ -232,3 +232,15 @@ def test_console_pages_send_security_headers(desk: Console) -> None:
     assert login.headers["x-content-type-options"] == "nosniff"
     assert redirect.status_code == 303 and redirect.headers["location"] == "/console/login"
     assert "<script>" not in login.text
+
+
+def test_a_huge_login_body_is_refused_without_being_read_whole(desk: Console) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(1024):  # 64 MB, chunked: no Content-Length to trust
+            yield b"x" * 65536
+
+    try:
+        response = httpx.post(desk.url + "/console/api/session", content=chunks(), timeout=30)
+    except httpx.HTTPError:  # the gateway answered and closed before all was sent: refused
+        return
+    assert response.status_code == 400

@@ -247,3 +247,128 @@ def fill(directory: Path) -> Path:
                 out.write(chunk)
                 out.flush()
     return filler
+
+
+@dataclass
+class Scenario:
+    name: str
+    inject: Callable[[], None]
+    recover: Callable[[], None]
+    during: float
+    # Filled in while the fault is on, for extra checks (e.g. what /healthz said).
+    seen: dict[str, object] = field(default_factory=dict)
+
+
+def scenarios(stack: Stack, tiny_disk: Path) -> dict[str, Scenario]:
+    """Every fault of the suite, by key. `tiny_disk` holds the gateway's SQLite database."""
+    db = tiny_disk / "parceldesk.db"
+    made: dict[str, Scenario] = {}
+
+    def add(key: str, scenario: Scenario) -> None:
+        made[key] = scenario
+
+    add(
+        "actions",
+        Scenario(
+            "action server killed",
+            inject=lambda: kill(pid_listening(stack.actions_port)),
+            recover=lambda: wait_listening(stack.actions_port),
+            during=1.0,
+        ),
+    )
+    add(
+        "rasa",
+        Scenario(
+            "Rasa killed",
+            inject=lambda: kill(pid_listening(stack.rasa_port)),
+            recover=lambda: wait_listening(stack.rasa_port),
+            during=1.0,
+        ),
+    )
+    frozen: list[int] = []
+
+    def freeze() -> None:
+        frozen.append(pid_listening(stack.rasa_port))
+        os.kill(frozen[-1], signal.SIGSTOP)
+
+    add(
+        "frozen",
+        Scenario(
+            "Rasa frozen 8 s (gateway waits 4 s)",
+            inject=freeze,
+            recover=lambda: os.kill(frozen[-1], signal.SIGCONT),
+            during=8.0,
+        ),
+    )
+    add(
+        "gateway",
+        Scenario(
+            "gateway killed mid-message",
+            inject=lambda: kill(pid_listening(stack.port)),
+            recover=lambda: wait_listening(stack.port),
+            during=0.5,
+        ),
+    )
+    lock_stack = contextlib.ExitStack()
+
+    def lock() -> None:
+        release = lock_stack.enter_context(locked_database(db))
+        lock_stack.callback(release)
+        status = httpx.get(f"{stack.url}/healthz", timeout=30).status_code
+        made["lock"].seen["health"] = status
+
+    add("lock", Scenario("database locked 6 s", inject=lock, recover=lock_stack.close, during=6.0))
+    filler: list[Path] = []
+
+    def fill_disk() -> None:
+        # Shrink the WAL first: SQLite reuses a WAL file's old space, so a full disk would
+        # only show once the WAL has to grow again.
+        with sqlite3.connect(db, timeout=10) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        filler.append(fill(tiny_disk))
+
+    add(
+        "disk",
+        Scenario(
+            "disk full 4 s",
+            inject=fill_disk,
+            recover=lambda: filler[-1].unlink(),
+            during=4.0,
+        ),
+    )
+    return made
+
+
+def run_scenario(stack: Stack, tiny_disk: Path, scenario: Scenario) -> Outcome:
+    return run_fault(
+        stack,
+        tiny_disk / "parceldesk.db",
+        scenario.name,
+        scenario.inject,
+        scenario.recover,
+        during=scenario.during,
+    )
+
+
+@contextlib.contextmanager
+def tmpfs(path: Path, size: str = "24m") -> Iterator[Path]:
+    """Mount a small tmpfs at `path` (needs root); raises OSError when it cannot."""
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise OSError(f"cannot mount a tmpfs: {result.stderr.strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def stack_env(tiny_disk: Path) -> dict[str, str]:
+    return {
+        "PARCELDESK_DATABASE_URL": f"sqlite:///{tiny_disk / 'parceldesk.db'}",
+        "PARCELDESK_RASA_TIMEOUT": "4",
+        "PARCELDESK_NOTIFIER_INTERVAL": "0",
+    }

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+
+from bot.channels.limits import BadJson, BodyTooLarge, parse_json, read_body
 
 if TYPE_CHECKING:
     from bot.channels.telegram.channel import TelegramChannel
@@ -23,12 +24,11 @@ async def telegram_webhook(request: Request) -> Response:
         return JSONResponse({"error": "the Telegram webhook is not enabled"}, status_code=404)
     if not channel.secret_matches(request.headers.get(SECRET_HEADER)):
         return JSONResponse({"error": "wrong secret token"}, status_code=403)
-    body = await request.body()
-    if len(body) > MAX_WEBHOOK_BODY:
-        return JSONResponse({"error": "update too large"}, status_code=413)
     try:
-        data = json.loads(body)
-    except ValueError:
+        data = parse_json(await read_body(request, MAX_WEBHOOK_BODY))
+    except BodyTooLarge:
+        return JSONResponse({"error": "update too large"}, status_code=413)
+    except BadJson:
         return JSONResponse({"error": "body is not JSON"}, status_code=400)
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
         return JSONResponse({"error": "not a Telegram update"}, status_code=400)
