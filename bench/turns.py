@@ -59,7 +59,7 @@ class Target:
     def request(self, conversation: str, text: str) -> tuple[str, dict]:
         if self.gateway:
             return f"{self.url}/api/v1/conversations/{conversation}/messages", {"text": text}
-        return f"{self.url}/webhooks/rest/webhook", {"sender": conversation, "message": text}
+        return f"{self.url}/webhooks/gateway/webhook", {"sender": conversation, "message": text}
 
 
 class WrongAnswer(Exception):
@@ -74,7 +74,8 @@ async def one_turn(http: aiohttp.ClientSession, target: Target, kind: str) -> fl
     else:
         text, expect = tracking_text()
     url, body = target.request(conversation, text)
-    headers = {"Authorization": f"Bearer {target.api_key}"} if target.gateway else {}
+    # The gateway wants the API key; Rasa's gateway channel the internal token.
+    headers = {"Authorization": f"Bearer {target.api_key}"}
     started = time.perf_counter()
     async with http.post(url, json=body, headers=headers) as response:
         data = await response.json()
@@ -187,7 +188,12 @@ def rasa_env(processes: int) -> dict[str, str]:
 async def measure(stack: Stack, args: argparse.Namespace) -> tuple[list[dict], dict]:
     targets = [
         Target("gateway", stack.url, gateway=True, api_key=stack.api_key),
-        Target("rasa", f"http://127.0.0.1:{stack.rasa_port}", gateway=False),
+        Target(
+            "rasa",
+            f"http://127.0.0.1:{stack.rasa_port}",
+            gateway=False,
+            api_key=stack.env["PARCELDESK_INTERNAL_TOKEN"],
+        ),
     ]
     rows = []
     connector = aiohttp.TCPConnector(limit=args.clients * 2)

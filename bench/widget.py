@@ -64,7 +64,7 @@ def stub_rasa():
 
     return Starlette(
         routes=[
-            Route("/webhooks/rest/webhook", webhook, methods=["POST"]),
+            Route("/webhooks/gateway/webhook", webhook, methods=["POST"]),
             Route("/status", status),
             Route("/conversations/{cid}/tracker/events", events, methods=["POST"]),
         ]

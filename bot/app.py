@@ -68,6 +68,7 @@ def build_services(
         settings.rasa_urls or settings.rasa_url,
         token=settings.rasa_token,
         timeout=settings.rasa_timeout,
+        internal_token=settings.internal_token,
     )
     bus = bus or make_bus("")
     outbox = Outbox(sessionmaker=sessions, bus=bus)

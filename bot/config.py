@@ -67,6 +67,7 @@ class Settings:
     rasa_processes: int = 1
     rasa_token: str = ""
     rasa_timeout: float = 30.0
+    internal_token: str = ""
     actions_url: str = "http://127.0.0.1:5055"
     database_url: str = ""
     rasa_tracker_url: str = ""
@@ -139,6 +140,7 @@ class Settings:
             rasa_processes=rasa_processes,
             rasa_token=env.get("PARCELDESK_RASA_TOKEN", ""),
             rasa_timeout=_float(env, "PARCELDESK_RASA_TIMEOUT", 30.0),
+            internal_token=env.get("PARCELDESK_INTERNAL_TOKEN", ""),
             actions_url=env.get("PARCELDESK_ACTIONS_URL", "").strip().rstrip("/")
             or f"http://127.0.0.1:{actions_port}",
             database_url=database_url,

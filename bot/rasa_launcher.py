@@ -7,6 +7,7 @@ Rasa 3.6 serves with one Sanic worker in this process, so the patch covers every
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -17,7 +18,12 @@ def main(argv: list[str] | None = None) -> None:
     from rasa.__main__ import main as rasa_main
 
     # Rasa's own parser reads sys.argv; the program name is only used in its help text.
-    sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]
+    args = list(sys.argv[1:] if argv is None else argv)
+    token = os.environ.get("PARCELDESK_RASA_TOKEN", "")
+    if token and args[:1] == ["run"]:
+        # Given here, not by the parent: a command line is readable by anyone on the host.
+        args.append(f"--auth-token={token}")
+    sys.argv = ["rasa", *args]
     rasa_main()
 
 

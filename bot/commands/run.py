@@ -123,8 +123,8 @@ def build_specs(settings: Settings, model: Path, endpoints: Path, token: str) ->
                 "bot.rasa_launcher",
                 "run",
                 "--enable-api",
-                # One argument with "=": a token starting with "-" must not read as an option.
-                f"--auth-token={token}",
+                # The auth token travels in PARCELDESK_RASA_TOKEN; bot.rasa_launcher adds it
+                # inside the process, so `ps` never shows it.
                 "-i",
                 "127.0.0.1",
                 "-p",
@@ -155,7 +155,9 @@ def build_specs(settings: Settings, model: Path, endpoints: Path, token: str) ->
         *(rasa(i) for i in range(settings.rasa_processes)),
         ProcessSpec(
             name="actions",
-            argv=[py, "-m", "rasa_sdk", "--actions", "actions", "-p", str(settings.actions_port)],
+            # Only callers with PARCELDESK_INTERNAL_TOKEN (Rasa) get answers; loopback only.
+            argv=[py, "-m", "bot.actions_launcher", "--actions", "actions",
+                  "-p", str(settings.actions_port)],
             env={**env, "SANIC_HOST": "127.0.0.1"},
             health=actions_ready,
             port=settings.actions_port,
@@ -198,6 +200,9 @@ async def _run(settings: Settings, model: Path) -> int:
     upgrade(settings.database_url)
     endpoints = write_endpoints(settings)
     token = settings.rasa_token or secrets.token_hex(24)
+    if not settings.internal_token:
+        # Shared by the gateway, Rasa and the action server through their environment.
+        os.environ["PARCELDESK_INTERNAL_TOKEN"] = secrets.token_urlsafe(32)
     if not settings.api_keys:
         # A local key for trying the API; the gateway child reads it from the environment.
         os.environ["PARCELDESK_API_KEYS"] = "pd_local_" + secrets.token_urlsafe(18)

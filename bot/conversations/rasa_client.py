@@ -8,6 +8,9 @@ from typing import Any
 
 import httpx
 
+# Rasa's input channel for the gateway (bot/rasa_channel.py); the REST channel is off.
+CHANNEL_PATH = "/webhooks/gateway/webhook"
+
 
 class RasaUnavailable(Exception):
     """Rasa could not be reached or answered with an error; the message was not processed."""
@@ -27,8 +30,13 @@ class RasaClient:
         *,
         token: str = "",
         timeout: float = 30.0,
+        internal_token: str = "",
     ) -> None:
         self._client = client
+        # Rasa's channel for the gateway accepts only this bearer token (bot/rasa_channel.py).
+        self._channel_headers = (
+            {"Authorization": f"Bearer {internal_token}"} if internal_token else {}
+        )
         urls = [base_url] if isinstance(base_url, str) else list(base_url)
         self._bases = [url.rstrip("/") for url in urls if url.strip()]
         if not self._bases:
@@ -62,7 +70,11 @@ class RasaClient:
         """Deliver one message; returns the bot's replies in REST-channel form."""
         body = {"sender": sender_id, "message": text, "metadata": metadata or {}}
         response = await self._request(
-            "POST", "/webhooks/rest/webhook", json=body, timeout=self._timeout
+            "POST",
+            CHANNEL_PATH,
+            json=body,
+            headers=self._channel_headers,
+            timeout=self._timeout,
         )
         if response.status_code != 200:
             raise RasaUnavailable(

@@ -57,7 +57,7 @@ class FakeRasa:
 
         return Starlette(
             routes=[
-                Route("/webhooks/rest/webhook", webhook, methods=["POST"]),
+                Route("/webhooks/gateway/webhook", webhook, methods=["POST"]),
                 Route("/conversations/{sender}/tracker/events", append, methods=["POST"]),
             ]
         )

@@ -29,7 +29,7 @@ def fake_rasa(name: str, seen: list[tuple[str, str]]) -> Starlette:
 
     return Starlette(
         routes=[
-            Route("/webhooks/rest/webhook", webhook, methods=["POST"]),
+            Route("/webhooks/gateway/webhook", webhook, methods=["POST"]),
             Route("/status", status),
         ]
     )

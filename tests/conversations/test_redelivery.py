@@ -68,7 +68,7 @@ class FlakyRasa:
 
         return Starlette(
             routes=[
-                Route("/webhooks/rest/webhook", webhook, methods=["POST"]),
+                Route("/webhooks/gateway/webhook", webhook, methods=["POST"]),
                 Route("/conversations/{sender}/tracker", tracker, methods=["GET"]),
                 Route("/conversations/{sender}/tracker/events", append, methods=["POST"]),
                 Route("/status", status, methods=["GET"]),

@@ -44,7 +44,7 @@ def fake_rasa(seen_in_db: list[str], database_url: str, replies: list[dict]) -> 
         seen_in_db.extend(f"{text}|{status}" for text, status in rows)
         return JSONResponse(replies)
 
-    return Starlette(routes=[Route("/webhooks/rest/webhook", webhook, methods=["POST"])])
+    return Starlette(routes=[Route("/webhooks/gateway/webhook", webhook, methods=["POST"])])
 
 
 async def test_it_stores_the_message_before_rasa_sees_it_and_stores_the_reply(

@@ -24,7 +24,13 @@ def _texts(messages: list[dict]) -> str:
 def test_health_reports_rasa_and_the_action_server(stack: Stack) -> None:
     response = httpx.get(f"{stack.url}/healthz", timeout=10)
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "gateway": True, "rasa": True, "actions": True}
+    assert response.json() == {
+        "status": "ok",
+        "gateway": True,
+        "rasa": True,
+        "actions": True,
+        "database": True,
+    }
 
 
 def test_hi_gets_a_greeting_and_a_number_gets_status_and_reason(stack: Stack) -> None:
@@ -107,7 +113,8 @@ async def test_the_widget_socket_answers_and_keeps_its_conversation(stack: Stack
 
 def test_sigterm_stops_everything_and_conversations_survive_a_restart(tmp_path: Path) -> None:
     token = uuid.uuid4().hex
-    env = {"PARCELDESK_RASA_TOKEN": token}
+    # The same API key after the restart: the client's conversations live under its key.
+    env = {"PARCELDESK_RASA_TOKEN": token, "PARCELDESK_API_KEYS": "pd_test_" + token}
     with running_stack(tmp_path, env) as first:
         say(first, "restart", "where is my parcel RR123456785CN")
         ports = (first.port, first.rasa_port, first.actions_port)
@@ -119,7 +126,8 @@ def test_sigterm_stops_everything_and_conversations_survive_a_restart(tmp_path: 
 
     with running_stack(tmp_path, env) as second:
         tracker = httpx.get(
-            f"http://127.0.0.1:{second.rasa_port}/conversations/api:restart/tracker",
+            f"http://127.0.0.1:{second.rasa_port}/conversations/"
+            f"{second.conversation_id('restart')}/tracker",
             params={"token": token},
             timeout=10,
         ).json()

@@ -74,6 +74,7 @@ def stack_env(var_dir: Path, extra: dict[str, str] | None = None) -> dict[str, s
             "PARCELDESK_ACTIONS_PORT": str(free_port()),
             "PARCELDESK_PROVIDERS": "demo",
             "PARCELDESK_API_KEYS": "pd_test_" + uuid.uuid4().hex,
+            "PARCELDESK_INTERNAL_TOKEN": "pd_internal_" + uuid.uuid4().hex,
         }
     )
     env.update(extra or {})
