@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.stack import ROOT, stack_env
 
 
@@ -44,10 +46,23 @@ def test_it_explains_a_missing_model(tmp_path: Path) -> None:
     assert "parceldesk train" in result.stderr
 
 
-def test_a_token_that_starts_with_a_dash_reaches_rasa_as_one_argument(tmp_path: Path) -> None:
+def test_rasa_gets_its_token_from_the_environment_never_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from bot import rasa_launcher
     from bot.commands.run import build_specs
     from bot.config import Settings
 
     settings = Settings.from_env({"PARCELDESK_HOME": str(tmp_path)})
     rasa = build_specs(settings, tmp_path / "m.tar.gz", tmp_path / "e.yml", "-abc")[0]
-    assert "--auth-token=-abc" in rasa.argv
+    assert not any("-abc" in arg for arg in rasa.argv)
+    assert rasa.env["PARCELDESK_RASA_TOKEN"] == "-abc"
+    # The launcher adds it inside the process, as one argument (a leading "-" stays a value).
+    seen: list[list[str]] = []
+    monkeypatch.setenv("PARCELDESK_RASA_TOKEN", "-abc")
+    monkeypatch.setattr("bot.rasa_patches.apply", lambda: None)
+    monkeypatch.setattr("rasa.__main__.main", lambda: seen.append(list(sys.argv)))
+    rasa_launcher.main(["run", "--enable-api"])
+    assert seen == [["rasa", "run", "--enable-api", "--auth-token=-abc"]]
