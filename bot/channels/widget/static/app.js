@@ -74,7 +74,8 @@
 
   function body(el, text) {
     var lines = String(text || "").split("\n");
-    var parcel = /^Parcel [A-Z0-9]{6,40}: /.test(lines[0]) && lines.length > 1;
+    // "Parcel RR…CN (China Post): …" in any language: a word, the number, maybe the carrier.
+    var parcel = /^\S+ [A-Z0-9]{6,40}( \([^)]{1,60}\))?: /.test(lines[0]) && lines.length > 1;
     if (parcel) { el.classList.add("parcel"); }
     lines.forEach(function (line, i) {
       var p = d.createElement("p");
