@@ -46,6 +46,7 @@ EXAMPLES: dict[str, str] = {
         "  (parcel.json from: parceldesk track --json RR123456785CN > parcel.json)"
     ),
     "agents": "parceldesk agents add alice --admin\n  parceldesk agents list",
+    "orders": "parceldesk orders import orders.csv",
 }
 
 

@@ -136,7 +136,15 @@ def build_specs(settings: Settings, model: Path, endpoints: Path, token: str) ->
         ),
         ProcessSpec(
             name="actions",
-            argv=[py, "-m", "rasa_sdk", "--actions", "actions", "-p", str(settings.actions_port)],
+            argv=[
+                py,
+                "-m",
+                "bot.actions_server",
+                "--actions",
+                "actions",
+                "-p",
+                str(settings.actions_port),
+            ],
             env={**env, "SANIC_HOST": "127.0.0.1"},
             health=actions_ready,
             port=settings.actions_port,
