@@ -1,6 +1,7 @@
 """Telegram commands: what each one means to the Rasa bot, and the texts the channel says itself.
 
-The sentences live in the texts catalogue (`telegram.*` keys in bot/texts/locale/*/LC_MESSAGES/messages.po), the
+The sentences live in the texts catalogue (`telegram.*` keys in
+bot/texts/locale/*/LC_MESSAGES/messages.po), the
 one home of user-facing sentences; this module only picks them.
 """
 
