@@ -9,7 +9,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test check format train install clean bench
+.PHONY: run test check format train install clean bench texts
 
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml scripts/bootstrap.sh
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml scripts/bootstrap.sh
 install: $(STAMP)
 
 # `parceldesk train` keys the model by a content hash and skips training when nothing changed.
-train: $(STAMP)
+train: $(STAMP) texts
 	$(BIN)/parceldesk train
 
 run: train
@@ -45,3 +45,7 @@ bench: train
 
 clean:
 	rm -rf $(VENV) models var .pytest_cache
+
+# Compile the sentence catalogues (bot/texts/locale/*/LC_MESSAGES/messages.po -> .mo).
+texts: $(STAMP)
+	$(BIN)/pybabel compile -d bot/texts/locale -D messages --statistics

@@ -10,8 +10,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.parcels import ANY_CARRIER, HUMAN_BUTTON, latest_intent
-from bot.tracking import texts
+from actions.parcels import ANY_CARRIER, HUMAN_BUTTON, language, latest_intent
+from bot import texts
 from bot.tracking.numbers import Match, check_number
 from bot.tracking.typo_fixes import did_you_mean
 
@@ -117,9 +117,15 @@ class ValidateTrackingForm(FormValidationAction):
             suggestion = match.number
             typed = match.corrected_from or repaired_in_message(tracker, match.number) or match.raw
             dispatcher.utter_message(
-                text=texts.text("reason.invalid_number.suggestion.summary", number=typed)
+                text=texts.text(
+                    "reason.invalid_number.suggestion.summary", language(tracker), number=typed
+                )
                 + "\n"
-                + texts.text("reason.invalid_number.suggestion.next_step", suggestion=suggestion),
+                + texts.text(
+                    "reason.invalid_number.suggestion.next_step",
+                    language(tracker),
+                    suggestion=suggestion,
+                ),
                 buttons=[
                     {
                         "title": f"Yes, {suggestion}",
@@ -132,9 +138,11 @@ class ValidateTrackingForm(FormValidationAction):
             # One digit slipped to its neighbour and only one such fix is valid: offer it.
             suggestion = fix
             dispatcher.utter_message(
-                text=texts.text("reason.invalid_number.default.summary", number=match.number)
+                text=texts.text(
+                    "reason.invalid_number.default.summary", language(tracker), number=match.number
+                )
                 + "\n"
-                + texts.text("numbers.did_you_mean", suggestion=fix),
+                + texts.text("numbers.did_you_mean", language(tracker), suggestion=fix),
                 buttons=[
                     {"title": f"Yes, {fix}", "payload": f'/inform{{"tracking_number":"{fix}"}}'},
                     {"title": "No", "payload": "/deny"},
@@ -145,9 +153,11 @@ class ValidateTrackingForm(FormValidationAction):
             if misses >= MISSES_BEFORE_HUMAN:
                 buttons = [HUMAN_BUTTON]
             dispatcher.utter_message(
-                text=texts.text("reason.invalid_number.default.summary", number=match.number)
+                text=texts.text(
+                    "reason.invalid_number.default.summary", language(tracker), number=match.number
+                )
                 + "\n"
-                + texts.text("reason.invalid_number.default.next_step"),
+                + texts.text("reason.invalid_number.default.next_step", language(tracker)),
                 buttons=buttons,
             )
         if misses >= MISSES_BEFORE_HUMAN and not buttons and suggestion is None:

@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import deps
 from actions.forms import answered_this_turn
-from actions.parcels import cleared_number_slots, explain_number
+from actions.parcels import cleared_number_slots, explain_number, language
 from actions.tracking import MAX_NUMBERS, send_answer
 from bot.conversations import orders
 from bot.tracking.marketplaces import marketplace_of
@@ -196,7 +196,7 @@ class ActionOrderAnswer(Action):
         )
         last = None
         for shipment in shown:
-            last = await explain_number(shipment.tracking_number)
+            last = await explain_number(shipment.tracking_number, lang=language(tracker))
             send_answer(dispatcher, last)
         assert last is not None
         return [

@@ -42,7 +42,14 @@ class Answer:
         return fingerprint(self.shipment)
 
 
-async def explain_number(number: str, courier: str | None = None) -> Answer:
+def language(tracker: Tracker) -> str:
+    """The conversation's language: the gateway puts it in each buyer message's metadata."""
+    from bot.nlg import tracker_language
+
+    return tracker_language({"events": tracker.events})
+
+
+async def explain_number(number: str, courier: str | None = None, lang: str = "en") -> Answer:
     """Track `number` (as the given courier, if known) and explain its status and reason."""
     check = check_number(number)
     normalised = check.number if check is not None else number
@@ -54,7 +61,11 @@ async def explain_number(number: str, courier: str | None = None) -> Answer:
         service = await deps.tracking_service()
         shipment = await service.track(normalised, courier=courier)
     diagnosis = diagnose(
-        shipment, deps.now(), number_check=check, thresholds=deps.settings().thresholds
+        shipment,
+        deps.now(),
+        number_check=check,
+        thresholds=deps.settings().thresholds,
+        lang=lang,
     )
     carrier_name = check.courier_name if check is not None else None
     url = link_name = None
@@ -69,7 +80,7 @@ async def explain_number(number: str, courier: str | None = None) -> Answer:
     return Answer(
         number=normalised,
         text=plain_reply(
-            shipment, diagnosis, carrier=carrier_name, url=url, link_carrier=link_name
+            shipment, diagnosis, carrier=carrier_name, url=url, link_carrier=link_name, lang=lang
         ),
         reason=diagnosis.reason,
         escalate=diagnosis.escalate,

@@ -21,12 +21,13 @@ from actions.parcels import (
     cleared_number_slots,
     explain_number,
     intent_before_form,
+    language,
     last_parcel_or_ask,
     latest_intent,
     latest_numbers,
 )
 from actions.subscriptions import subscribe
-from bot.tracking import texts
+from bot import texts
 from bot.tracking.answers import (
     customs_answer,
     estimate_answer,
@@ -71,19 +72,28 @@ def focus_lines(topic: str | None, answer: Answer, tracker: Tracker) -> list[str
     diagnosis = answer.diagnosis
     if diagnosis is None or answer.reason == "invalid_number":
         return None
+    lang = language(tracker)
     if topic == "customs_question":
         paid = bool(_PAID.search(tracker.latest_message.get("text") or ""))
-        return customs_answer(answer.shipment, diagnosis, paid=paid, today=deps.now().date())
+        return customs_answer(
+            answer.shipment, diagnosis, paid=paid, today=deps.now().date(), lang=lang
+        )
     if topic == "delivery_estimate":
         return estimate_answer(
-            answer.shipment, diagnosis, now=deps.now(), thresholds=deps.settings().thresholds
+            answer.shipment,
+            diagnosis,
+            now=deps.now(),
+            thresholds=deps.settings().thresholds,
+            lang=lang,
         )
     if topic == "not_received":
-        return not_received_answer(answer.shipment, diagnosis)
+        return not_received_answer(answer.shipment, diagnosis, lang)
     if topic in ("refund_or_claim", "change_address"):
         key = "parcel.refund_for" if topic == "refund_or_claim" else "parcel.address_for"
-        status = texts.text(f"status.{answer.shipment.status.value}") if answer.shipment else ""
-        return [texts.text(key, number=answer.number, status=status or answer.reason)]
+        status = (
+            texts.text(f"status.{answer.shipment.status.value}", lang) if answer.shipment else ""
+        )
+        return [texts.text(key, lang, number=answer.number, status=status or answer.reason)]
     return None
 
 
@@ -119,7 +129,10 @@ class ActionTrackParcel(Action):
         carrier = tracker.get_slot("carrier")
         chosen = carrier if carrier and carrier != ANY_CARRIER else None
         looked_up, rest = numbers[:MAX_NUMBERS], numbers[MAX_NUMBERS:]
-        answers = [await explain_number(n, chosen if n == slot else None) for n in looked_up]
+        answers = [
+            await explain_number(n, chosen if n == slot else None, language(tracker))
+            for n in looked_up
+        ]
         for answer in answers:
             if len(answers) > 1:
                 send_short(dispatcher, answer)
@@ -127,7 +140,9 @@ class ActionTrackParcel(Action):
                 send_answer(dispatcher, answer)
         if rest:
             dispatcher.utter_message(
-                text=texts.text("several.more", limit=MAX_NUMBERS, rest=", ".join(rest))
+                text=texts.text(
+                    "several.more", language(tracker), limit=MAX_NUMBERS, rest=", ".join(rest)
+                )
             )
         last = answers[-1]
         topic = intent_before_form(tracker) or latest_intent(tracker)
@@ -152,17 +167,21 @@ class ActionAnswerFollowup(Action):
         if number is None:
             return []
         courier = tracker.get_slot("last_courier")
-        answer = await explain_number(number, courier)
+        answer = await explain_number(number, courier, language(tracker))
         topic = latest_intent(tracker)
         slots = cleared_number_slots(answer.number, courier, answer.fingerprint)
         if topic == "why_no_update" and answer.diagnosis is not None:
             previous = tracker.get_slot("last_seen")
-            unchanged = news_answer(answer.shipment, answer.diagnosis, previous=previous)
+            unchanged = news_answer(
+                answer.shipment, answer.diagnosis, previous=previous, lang=language(tracker)
+            )
             if unchanged is not None:
                 dispatcher.utter_message(text="\n".join(unchanged))
                 return slots
             if previous:
-                dispatcher.utter_message(text=texts.text("news.changed", number=answer.number))
+                dispatcher.utter_message(
+                    text=texts.text("news.changed", language(tracker), number=answer.number)
+                )
             send_answer(dispatcher, answer)
             return slots
         if not send_focus(dispatcher, topic, answer, tracker):

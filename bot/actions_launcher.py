@@ -1,8 +1,8 @@
 """Start the action server so that only Rasa can call it: `python -m bot.actions_launcher -p
 PORT`. rasa_sdk's own server accepts any caller (and any web page, with CORS `*`); this one
-binds to 127.0.0.1, sends no CORS headers, and answers `/webhook` only when the request carries
-`?token=<PARCELDESK_INTERNAL_TOKEN>` (Rasa adds it from the action endpoint's `token`). The
-token comes from the environment, never from a command line."""
+binds to 127.0.0.1, sends no CORS headers, and answers `/webhook` and `/nlg` only when the
+request carries `?token=<PARCELDESK_INTERNAL_TOKEN>` (Rasa adds it from the endpoints'
+`token`). The token comes from the environment, never from a command line."""
 
 from __future__ import annotations
 
@@ -16,10 +16,12 @@ OPEN_PATHS = ("/health",)
 
 
 def build_app(token: str, actions: str = "actions") -> Any:
-    from rasa_sdk.endpoint import create_app
     from sanic import response
 
-    app = create_app(actions, cors_origins=[])
+    from bot.actions_server import build_app as actions_and_nlg
+
+    # rasa_sdk's app plus POST /nlg (Rasa's responses in the buyer's language).
+    app = actions_and_nlg(actions)
 
     @app.on_request
     async def only_rasa(request: Any) -> Any:

@@ -25,6 +25,7 @@ from bot.channels.security_headers import SecurityHeaders
 from bot.config import Settings
 from bot.conversations.bus import Bus, make_bus
 from bot.conversations.desk import Desk
+from bot.conversations.language import LanguagePolicy
 from bot.conversations.notifier import Notifier, NotifierTiming
 from bot.conversations.office_hours import OfficeHours
 from bot.conversations.outbox import Outbox
@@ -32,7 +33,7 @@ from bot.conversations.rasa_client import RasaClient
 from bot.conversations.redelivery import Redelivery
 from bot.conversations.router import Router
 from bot.storage.db import make_engine, make_sessionmaker
-from bot.tracking.texts import text
+from bot.texts import text
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,13 @@ def build_services(
         sessionmaker=sessions,
         http=http,
         rasa=rasa,
-        router=Router(sessionmaker=sessions, rasa=rasa, bus=bus, desk=desk),
+        router=Router(
+            sessionmaker=sessions,
+            rasa=rasa,
+            bus=bus,
+            desk=desk,
+            languages=LanguagePolicy(offered=settings.languages, default=settings.default_language),
+        ),
         outbox=outbox,
         bus=bus,
         desk=desk,

@@ -75,6 +75,9 @@ class Settings:
     model_dir: Path = PROJECT_ROOT / "models"
     log_level: str = "INFO"
     providers: tuple[str, ...] = ("demo",)
+    # Languages buyers are answered in (catalogues in bot/texts); the rest get English.
+    languages: tuple[str, ...] = ("en", "es", "de", "fr", "pt", "ru")
+    default_language: str = "en"
     provider_timeout: float = 8.0
     # Every PARCELDESK_* variable as read: each provider module reads its own settings from
     # here by its prefix (bot.carriers.spec), so adding a carrier adds no field to this class.
@@ -150,6 +153,8 @@ class Settings:
             model_dir=Path(env.get("PARCELDESK_MODEL_DIR", str(home / "models"))).resolve(),
             log_level=env.get("PARCELDESK_LOG_LEVEL", "INFO").upper(),
             providers=_list(env, "PARCELDESK_PROVIDERS", "demo"),
+            languages=_list(env, "PARCELDESK_LANGUAGES", "en,es,de,fr,pt,ru"),
+            default_language=env.get("PARCELDESK_DEFAULT_LANGUAGE", "en").strip() or "en",
             provider_timeout=_float(env, "PARCELDESK_PROVIDER_TIMEOUT", 8.0),
             env={k: v for k, v in env.items() if k.startswith("PARCELDESK_")},
             telegram_token=env.get("PARCELDESK_TELEGRAM_TOKEN", ""),

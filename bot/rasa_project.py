@@ -107,6 +107,9 @@ def write_endpoints(settings: Settings) -> Path:
         f'action_endpoint:\n  url: "{settings.actions_url}/webhook"\n'
         # Rasa fills ${...} from its environment: the secret never lands in this file.
         "  token: ${PARCELDESK_INTERNAL_TOKEN}\n"
+        # Responses are worded from bot/texts in the buyer's language (bot/nlg.py).
+        f'nlg:\n  url: "{settings.actions_url}/nlg"\n'
+        "  token: ${PARCELDESK_INTERNAL_TOKEN}\n"
         + _tracker_store_yaml(tracker_url)
         + _lock_store_yaml(settings.redis_url)
     )

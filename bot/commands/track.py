@@ -32,6 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the shipment as JSON")
     parser.add_argument("--courier", help="courier hint, e.g. dhl, ups, china_post")
+    parser.add_argument("--lang", default="en", help="language of the diagnosis (default: en)")
     parser.add_argument(
         "--refresh", action="store_true", help="ask the providers even if the cache is fresh"
     )
@@ -40,11 +41,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def to_json(shipment: Shipment, now: datetime, thresholds: Thresholds) -> dict[str, Any]:
+def to_json(
+    shipment: Shipment, now: datetime, thresholds: Thresholds, lang: str = "en"
+) -> dict[str, Any]:
     """The shipment as JSON-ready data (ISO 8601 times), plus its `diagnosis` as of `now`."""
     data = shipment.to_dict()
     check = check_number(shipment.number)
-    data["diagnosis"] = diagnose(shipment, now, number_check=check, thresholds=thresholds).to_dict()
+    diagnosis = diagnose(shipment, now, number_check=check, thresholds=thresholds, lang=lang)
+    data["diagnosis"] = diagnosis.to_dict()
     return data
 
 
@@ -109,9 +113,9 @@ def refusal(number: str) -> str | None:
     )
 
 
-def diagnosis_text(diagnosis: Diagnosis) -> str:
+def diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
     """The diagnosis under the shipment: reason, what is happening, what to do."""
-    title = reason_title(diagnosis.reason)
+    title = reason_title(diagnosis.reason, lang)
     lines = [f"Diagnosis: {diagnosis.reason} ({title})", f"  {diagnosis.summary}"]
     lines.append(f"  Next step: {diagnosis.next_step}")
     if diagnosis.check_again_after:
@@ -130,10 +134,16 @@ def main(args: argparse.Namespace) -> int:
     shipment = asyncio.run(_track(settings, args))
     now = datetime.now(timezone.utc)
     if args.json:
-        print(json.dumps(to_json(shipment, now, settings.thresholds), ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                to_json(shipment, now, settings.thresholds, args.lang), ensure_ascii=False, indent=2
+            )
+        )
     else:
         print(to_text(shipment))
         check = check_number(shipment.number)
-        diagnosis = diagnose(shipment, now, number_check=check, thresholds=settings.thresholds)
-        print(diagnosis_text(diagnosis))
+        diagnosis = diagnose(
+            shipment, now, number_check=check, thresholds=settings.thresholds, lang=args.lang
+        )
+        print(diagnosis_text(diagnosis, args.lang))
     return 1 if shipment.status.value == "not_found" and not shipment.events else 0

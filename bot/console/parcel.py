@@ -9,8 +9,8 @@ import string
 from datetime import datetime, timezone
 from typing import Any
 
+from bot import texts
 from bot.carriers.service import TrackingService, build_tracking_service
-from bot.tracking import texts
 from bot.tracking.explain import Diagnosis, diagnose, reason_title
 from bot.tracking.numbers import check_number
 
@@ -132,4 +132,3 @@ _ORDER = ("greeting", "status", "customs", "next_step", "check_again", "closing"
 def _canned_order(key: str) -> tuple[int, str]:
     name = key[len(CANNED_PREFIX) :] if key.startswith(CANNED_PREFIX) else key
     return (_ORDER.index(name) if name in _ORDER else len(_ORDER), key)
-

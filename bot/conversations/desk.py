@@ -21,8 +21,8 @@ from bot.conversations.outbox import Outbox
 from bot.conversations.rasa_client import RasaClient, RasaUnavailable
 from bot.conversations.replies import Button, Reply
 from bot.storage.models import Agent, Conversation, Message, utcnow
+from bot.texts import text
 from bot.tracking.numbers import find_numbers
-from bot.tracking.texts import text
 
 log = logging.getLogger(__name__)
 

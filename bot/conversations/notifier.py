@@ -21,9 +21,9 @@ from bot.carriers.service import TrackingService
 from bot.conversations.outbox import Outbox
 from bot.conversations.replies import Reply
 from bot.storage.models import Subscription
+from bot.texts import text
 from bot.tracking.explain import diagnose, render_reply
 from bot.tracking.model import Status
-from bot.tracking.texts import text
 from bot.tracking.thresholds import Thresholds
 
 log = logging.getLogger(__name__)

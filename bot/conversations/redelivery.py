@@ -19,7 +19,7 @@ from bot.conversations.rasa_client import RasaClient
 from bot.conversations.replies import Reply
 from bot.conversations.router import Router
 from bot.storage.models import Message, utcnow
-from bot.tracking.texts import text
+from bot.texts import text
 
 log = logging.getLogger(__name__)
 

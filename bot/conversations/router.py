@@ -21,10 +21,11 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.conversations import events, payloads, transcript
 from bot.conversations.bus import Bus, MemoryBus
+from bot.conversations.language import LanguagePolicy
 from bot.conversations.rasa_client import RasaClient, RasaUnavailable
 from bot.conversations.replies import Inbound, Reply, clean_text
 from bot.storage.models import Conversation, Message, utcnow
-from bot.tracking.texts import text
+from bot.texts import NATIVE_NAMES, text
 
 if TYPE_CHECKING:
     from bot.conversations.desk import Desk
@@ -87,8 +88,10 @@ class Router:
         rasa: RasaClient,
         bus: Bus | None = None,
         desk: Desk | None = None,
+        languages: LanguagePolicy | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self._languages = languages or LanguagePolicy()
         self._rasa = rasa
         self._bus = bus or MemoryBus()
         self.desk = desk
@@ -159,7 +162,45 @@ class Router:
             # Earlier messages wait for the bot to come back: keep the order, answer later.
             await self._mark(message_id, "held", "queued behind held messages")
             return []
-        return await self._ask_bot(inbound, message_id, lang)
+        lang, notice = await self._choose_language(inbound, message_id, lang)
+        if notice and not any(ch.isdigit() for ch in inbound.text):
+            # A language request (or a language we do not offer) with nothing else to answer.
+            return await self._store_replies(inbound, message_id, notice, "processed")
+        replies = await self._ask_bot(inbound, message_id, lang)
+        return notice + replies if notice else replies
+
+    async def _choose_language(
+        self, inbound: Inbound, message_id: int, current: str
+    ) -> tuple[str, list[Reply]]:
+        """The language to answer in (stored on the conversation when it changes) and what
+        to tell the buyer about it: a switch they asked for, or a language we do not offer."""
+        telegram = inbound.metadata.get("telegram") or {}
+        prior = telegram.get("language_code") if isinstance(telegram, dict) else None
+        async with self._sessionmaker() as session:
+            earlier = await transcript.count_inbound(
+                inbound.conversation_id, before=message_id, session=session
+            )
+        policy = self._languages
+        choice = policy.choose(inbound.text, current=current, prior=prior, earlier_messages=earlier)
+        if choice.changed:
+            async with self._sessionmaker() as session, session.begin():
+                conversation = await session.get(Conversation, inbound.conversation_id)
+                if conversation is not None:
+                    conversation.language = choice.lang
+        if choice.unsupported:
+            names = ", ".join(NATIVE_NAMES.get(c, c) for c in policy.offered)
+            return choice.lang, [Reply(text("language.unsupported", "en", languages=names))]
+        if choice.requested:
+            if requested_menu(inbound.text):
+                from bot.conversations.replies import Button
+
+                buttons = tuple(
+                    Button(title=NATIVE_NAMES.get(c, c), payload=f"/language {c}")
+                    for c in policy.offered
+                )
+                return choice.lang, [Reply(text("language.choose", choice.lang), buttons)]
+            return choice.lang, [Reply(text("language.switched", choice.lang))]
+        return choice.lang, []
 
     async def _store_inbound(
         self, inbound: Inbound, claim: Claim | None
@@ -196,7 +237,13 @@ class Router:
         # Typed "/intent{...}" is text; only offered buttons and channel commands are intents.
         async with self._sessionmaker() as session:
             offered = await payloads.offered_payloads(inbound.conversation_id, session=session)
-        metadata = {"channel": inbound.channel, **inbound.metadata, MESSAGE_ID_KEY: message_id}
+        metadata = {
+            "channel": inbound.channel,
+            **inbound.metadata,
+            MESSAGE_ID_KEY: message_id,
+            # Rasa's responses (bot/nlg.py) and the actions answer in this language.
+            "language": lang,
+        }
         try:
             raw = None
             if replay:
@@ -441,6 +488,11 @@ class Router:
                 await listener(conversation_id, role, content)
             except Exception:  # a broken listener must not break the buyer's conversation
                 log.exception("listener failed for conversation=%s", conversation_id)
+
+
+def requested_menu(message: str) -> bool:
+    """A bare `/language` (no code): the buyer wants the list of languages."""
+    return message.strip().split("@")[0].lower() == "/language"
 
 
 def _back_payload() -> str:

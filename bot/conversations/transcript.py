@@ -14,6 +14,22 @@ from bot.storage.models import Message
 __all__ = ["ensure_conversation", "history", "record_inbound", "record_outbound"]
 
 
+async def count_inbound(conversation_id: str, *, before: int, session: AsyncSession) -> int:
+    """How many buyer messages the conversation had before message id `before`."""
+    from sqlalchemy import func, select
+
+    from bot.storage.models import Message
+
+    found = await session.scalar(
+        select(func.count(Message.id)).where(
+            Message.conversation_id == conversation_id,
+            Message.direction == "in",
+            Message.id < before,
+        )
+    )
+    return int(found or 0)
+
+
 async def record_inbound(
     conversation_id: str,
     channel: str,

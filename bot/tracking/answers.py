@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.tracking import texts
+from bot import texts
 from bot.tracking.customs import customs_facts
 from bot.tracking.evidence import scan_label
 from bot.tracking.explain import Diagnosis, render_reply

@@ -1,13 +1,13 @@
 """Customs facts per destination: what is charged, who collects it, how to pay, what to ignore.
 
-Pure domain code. The facts are sentences in `bot.tracking.texts` under `customs.<region>.*`;
+Pure domain code. The facts are sentences in `bot.texts` under `customs.<region>.*`;
 docs/customs.md cites the official source of each one. A destination outside the documented
 regions gets the general facts only.
 """
 
 from __future__ import annotations
 
-from bot.tracking import texts
+from bot import texts
 
 # EU member states share one VAT and customs regime for low-value imports.
 EU = frozenset(

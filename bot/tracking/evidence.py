@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.tracking import texts
+from bot import texts
 from bot.tracking.legs import chronological, countries, current_leg
 from bot.tracking.model import Event, Shipment
 from bot.tracking.thresholds import Thresholds

@@ -1,7 +1,7 @@
 """Why a parcel looks stuck, and what the buyer should do: a pure function of the shipment and now.
 
 `diagnose()` picks exactly one reason code from `REASONS`, collects the facts it used as
-`evidence`, and words the summary and next step through `bot.tracking.texts`, so the bot,
+`evidence`, and words the summary and next step through `bot.texts`, so the bot,
 the notifier and the staff console all say the same thing. docs/reasons.md documents the
 decision order and every threshold.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.tracking import texts
+from bot import texts
 from bot.tracking.evidence import (
     Facts,
     evidence_record,

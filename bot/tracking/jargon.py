@@ -1,6 +1,6 @@
 """Postal jargon in scans, put in plain words ("outward office of exchange" means the parcel
 left the origin country's export hub). Pure data plus one lookup; the sentences are in
-`bot.tracking.texts` under `jargon.*`.
+`bot.texts` under `jargon.*`.
 """
 
 from __future__ import annotations

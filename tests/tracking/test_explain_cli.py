@@ -119,3 +119,17 @@ def test_it_names_a_missing_field_in_one_line(capsys, tmp_path):
         f'parceldesk explain: {bad} has no "number" field: expected a shipment as '
         "`parceldesk track --json` prints it\n"
     )
+
+
+def test_it_explains_in_the_language_asked_for(tmp_path, capsys):
+    from bot.cli import main as cli_main
+
+    shipment = tmp_path / "parcel.json"
+    assert cli_main(["track", "--json", "RR123456785CN"]) == 0
+    shipment.write_text(capsys.readouterr().out)
+    assert cli_main(["explain", "--lang", "de", str(shipment)]) == 0
+    out = capsys.readouterr().out
+    assert "Sendung RR123456785CN: unterwegs" in out
+    assert "Deutschland" in out
+    assert cli_main(["track", "--lang", "de", "RR123456785CN"]) == 0
+    assert "Zwischen zwei Ländern" in capsys.readouterr().out

@@ -7,9 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.tracking import texts
+from bot import texts
 from bot.tracking.explain import REASONS
-from bot.tracking.texts import en
 from bot.tracking.thresholds import Thresholds
 
 # Every field a template may use, as explain.py and the other callers fill them in.
@@ -42,11 +41,18 @@ ALL_FIELDS = {
     "name": "Ana",
     "agent": "Ana",
     "next_step": "N.",
+    # Rasa responses (utter_*): slots and the arguments actions pass.
+    "order": "#1001",
+    "marketplace": "AliExpress",
+    "where": "My orders",
+    "count": 2,
+    "numbers": "RR123456785CN",
+    "languages": "English, Deutsch",
 }
 
 
 def test_every_english_template_uses_only_known_fields():
-    for key, template in en.MESSAGES.items():
+    for key, template in texts.catalogue("en").messages.items():
         names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
         assert names <= set(ALL_FIELDS), (key, names - set(ALL_FIELDS))
         assert texts.text(key, "en", **ALL_FIELDS)
@@ -57,7 +63,7 @@ def test_every_reason_has_a_title_and_at_least_one_worded_variant(reason):
     assert texts.has_text(f"reason.{reason}.title")
     variants = {
         key.split(".")[2]
-        for key in en.MESSAGES
+        for key in texts.catalogue("en").messages
         if key.startswith(f"reason.{reason}.") and key.count(".") == 3
     }
     assert variants

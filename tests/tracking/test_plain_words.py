@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.tracking import texts
+from bot import texts
 from bot.tracking.carrier_links import tracking_url
 from bot.tracking.jargon import jargon_key
 

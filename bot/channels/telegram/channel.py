@@ -53,7 +53,7 @@ from bot.conversations import buyers, dedupe, ownership
 from bot.conversations.outbox import Undelivered
 from bot.conversations.replies import Inbound, Reply
 from bot.conversations.router import AlreadyHandled, Router
-from bot.tracking.texts import text as catalogue_text
+from bot.texts import text as catalogue_text
 
 __all__ = ["ChannelServices", "TelegramChannel"]
 

@@ -1,6 +1,7 @@
 """Telegram commands: what each one means to the Rasa bot, and the texts the channel says itself.
 
-The sentences live in the texts catalogue (`telegram.*` keys in bot/tracking/texts/en.py), the
+The sentences live in the texts catalogue (`telegram.*` keys in
+bot/texts/locale/*/LC_MESSAGES/messages.po), the
 one home of user-facing sentences; this module only picks them.
 """
 
@@ -10,7 +11,7 @@ import re
 
 from telegram import BotCommand
 
-from bot.tracking.texts import text
+from bot.texts import text
 
 # The commands of Telegram's command menu, in menu order; descriptions are `telegram.command.*`.
 COMMANDS: tuple[str, ...] = ("track", "subscribe", "unsubscribe", "human", "help", "start")

@@ -35,7 +35,7 @@ from bot.channels.widget import origins, presence
 from bot.conversations import events, identity
 from bot.conversations.replies import Inbound
 from bot.conversations.router import AlreadyHandled
-from bot.tracking.texts import text
+from bot.texts import text
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from bot.conversations import transcript
 from bot.conversations.replies import Reply
 from bot.conversations.router import APOLOGY
 from bot.storage.models import Conversation, Message, ProcessedUpdate
-from bot.tracking.texts import text
+from bot.texts import text
 from tests.channels.telegram.conftest import Wiring
 from tests.channels.telegram.fake_bot_api import BOT_USERNAME, FakeBotApi
 

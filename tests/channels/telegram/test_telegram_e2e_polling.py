@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.tracking.texts import text
+from bot.texts import text
 from tests.channels.telegram.fake_bot_api import TOKEN, FakeBotApi, running_fake_bot_api
 from tests.support.stack import Stack, running_stack
 

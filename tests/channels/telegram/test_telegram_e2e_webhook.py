@@ -17,7 +17,7 @@ import pytest
 
 from bot.config import Settings
 from bot.conversations.desk import BACK_TO_BOT
-from bot.tracking.texts import text
+from bot.texts import text
 from tests.channels.telegram.fake_bot_api import TOKEN, FakeBotApi, running_fake_bot_api
 from tests.support.ports import free_port
 from tests.support.stack import Stack, running_stack

@@ -15,7 +15,7 @@ from bot.conversations import agents, ownership
 from bot.conversations.desk import BACK_TO_BOT
 from bot.conversations.replies import Reply
 from bot.storage.models import Agent, Message
-from bot.tracking.texts import text
+from bot.texts import text
 from tests.channels.telegram.conftest import Wiring
 from tests.channels.telegram.fake_bot_api import FakeBotApi
 
