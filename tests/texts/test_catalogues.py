@@ -38,17 +38,13 @@ def test_it_has_the_plural_forms(lang):
 @pytest.mark.parametrize(
     ("lang", "expected_date", "expected_country"),
     [
+        # Only languages with a catalogue (es, fr, pt, ru have none yet; add them here with it).
         ("en", "12 November", "Germany"),
-        ("es", "12 de noviembre", "Alemania"),
         ("de", "12. November", "Deutschland"),
-        ("fr", "12 novembre", "Allemagne"),
-        ("pt", "12 de novembro", "Alemanha"),
-        ("ru", "12 ноября", "Германия"),
     ],
 )
 def test_it_writes_dates_and_countries_from_locale_data(lang, expected_date, expected_country):
-    if lang not in texts.languages():
-        pytest.skip(f"no {lang} catalogue")
+    assert lang in texts.languages()
     assert texts.format_date(date(2024, 11, 12), lang) == expected_date
     assert texts.country_name("DE", lang) == expected_country
 
