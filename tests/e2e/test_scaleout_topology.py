@@ -100,6 +100,8 @@ def test_two_gateways_two_rasa_two_action_servers_answer_every_message_once_in_o
             "PARCELDESK_NOTIFIER_INTERVAL": "0",
             # One API key for both gateways: a client's conversations live under its key.
             "PARCELDESK_API_KEYS": API_KEY,
+            # One internal token: each gateway talks to both Rasa servers.
+            "PARCELDESK_INTERNAL_TOKEN": uuid.uuid4().hex,
         }
 
         def env(i: int) -> dict[str, str]:

@@ -115,6 +115,17 @@ def count_messages(database: Path, conversation_id: str, text: str) -> int:
     return int(row[0])
 
 
+def bot_messages_mentioning(database: Path, conversation_id: str, text: str) -> int:
+    """Bot messages to the buyer in the conversation whose text contains `text`."""
+    with sqlite3.connect(database) as conn:
+        row = conn.execute(
+            "select count(*) from messages where conversation_id = ? and sender = 'bot' "
+            "and kind = 'message' and text like ?",
+            (conversation_id, f"%{text}%"),
+        ).fetchone()
+    return int(row[0])
+
+
 def push(
     database: Path,
     conversation_id: str,
