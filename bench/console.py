@@ -84,9 +84,24 @@ def _start_gateway(url: str, var_dir: Path) -> tuple[subprocess.Popen[bytes], st
         RASA_TELEMETRY_ENABLED="false",
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bot.app:create_app", "--factory", "--host",
-         "127.0.0.1", "--port", str(port), "--log-level", "warning", "--ws", "wsproto"],
-        cwd=ROOT, env=env, stderr=(var_dir / "gateway.log").open("wb"),
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bot.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--ws",
+            "wsproto",
+        ],
+        cwd=ROOT,
+        env=env,
+        stderr=(var_dir / "gateway.log").open("wb"),
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -145,24 +160,32 @@ class Agent:
 
     async def follow(self, conversation_id: str) -> None:
         """Follow a conversation and wait until its catch-up has arrived."""
-        events = (await self.http.get(
-            f"/console/api/conversations/{conversation_id}/events?after=0"
-        )).json()["events"]
+        events = (
+            await self.http.get(f"/console/api/conversations/{conversation_id}/events?after=0")
+        ).json()["events"]
         last = events[-1]["seq"] if events else 0
-        await self.ws.send(json.dumps(
-            {"type": "follow", "conversation_id": conversation_id, "after": last}
-        ))
+        await self.ws.send(
+            json.dumps({"type": "follow", "conversation_id": conversation_id, "after": last})
+        )
 
 
 def _summary(name: str, samples: list[float]) -> str:
     ms = sorted(s * 1000 for s in samples)
     p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
-    return (f"{name:<44} n={len(ms):<4} p50={statistics.median(ms):7.1f} ms  "
-            f"p95={p95:7.1f} ms  max={ms[-1]:7.1f} ms")
+    return (
+        f"{name:<44} n={len(ms):<4} p50={statistics.median(ms):7.1f} ms  "
+        f"p95={p95:7.1f} ms  max={ms[-1]:7.1f} ms"
+    )
 
 
-async def _buyer_to_agent(base: str, agent: Agent, others: list[Agent], rounds: int,
-                          to_socket: list[float], to_queue: list[float]) -> None:
+async def _buyer_to_agent(
+    base: str,
+    agent: Agent,
+    others: list[Agent],
+    rounds: int,
+    to_socket: list[float],
+    to_queue: list[float],
+) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30) as buyer:
         for n in range(rounds):
             conversation_id = agent.conversations[n % len(agent.conversations)]
@@ -173,8 +196,11 @@ async def _buyer_to_agent(base: str, agent: Agent, others: list[Agent], rounds: 
                 lambda f, m=marker: f.get("type") == "event" and f["event"]["text"] == m
             )
             queued = [
-                o.expect(lambda f, c=conversation_id: f.get("type") == "queue"
-                         and f.get("conversation_id") == c)
+                o.expect(
+                    lambda f, c=conversation_id: (
+                        f.get("type") == "queue" and f.get("conversation_id") == c
+                    )
+                )
                 for o in others
             ]
             start = time.perf_counter()
@@ -188,8 +214,9 @@ async def _buyer_to_agent(base: str, agent: Agent, others: list[Agent], rounds: 
             to_queue.extend(q.result() - start for q in queued)
 
 
-async def _agent_to_buyer(base: str, agent: Agent, rounds: int, poll: float,
-                          samples: list[float]) -> None:
+async def _agent_to_buyer(
+    base: str, agent: Agent, rounds: int, poll: float, samples: list[float]
+) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30) as buyer:
         for n in range(rounds):
             conversation_id = agent.conversations[n % len(agent.conversations)]
@@ -202,8 +229,9 @@ async def _agent_to_buyer(base: str, agent: Agent, rounds: int, poll: float,
             marker = f"On it: {agent.name}-{n}-{time.perf_counter_ns()}"
             start = time.perf_counter()
             sending = asyncio.create_task(
-                agent.post(f"/console/api/conversations/{conversation_id}/messages",
-                           {"text": marker})
+                agent.post(
+                    f"/console/api/conversations/{conversation_id}/messages", {"text": marker}
+                )
             )
             while True:
                 got = (await buyer.get(url, params={"after": after}, headers=API_HEADERS)).json()[
@@ -227,10 +255,12 @@ async def _run(base: str, rounds: int, poll: float) -> None:
         agent.conversations.append(conversation_id)
     to_socket: list[float] = []
     to_queue: list[float] = []
-    await asyncio.gather(*[
-        _buyer_to_agent(base, a, [o for o in team if o is not a], rounds, to_socket, to_queue)
-        for a in team
-    ])
+    await asyncio.gather(
+        *[
+            _buyer_to_agent(base, a, [o for o in team if o is not a], rounds, to_socket, to_queue)
+            for a in team
+        ]
+    )
     to_buyer: list[float] = []
     await asyncio.gather(*[_agent_to_buyer(base, a, rounds, poll, to_buyer) for a in team])
     print(_summary("buyer message -> owning agent's socket event", to_socket))
@@ -254,9 +284,11 @@ def main() -> int:
         process, base = _start_gateway(url, Path(tmp))
         try:
             print(f"$ {shlex.join([sys.executable, 'bench/console.py', *sys.argv[1:]])}")
-            print(f"gateway {base}, {CONVERSATIONS} open conversations, {AGENTS} agents, "
-                  f"{args.rounds} rounds per agent per direction, database "
-                  f"{url.split(':', 1)[0]}")
+            print(
+                f"gateway {base}, {CONVERSATIONS} open conversations, {AGENTS} agents, "
+                f"{args.rounds} rounds per agent per direction, database "
+                f"{url.split(':', 1)[0]}"
+            )
             asyncio.run(_run(base, args.rounds, args.poll / 1000))
         finally:
             process.terminate()

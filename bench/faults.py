@@ -66,9 +66,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tiny = Path(tmp) / "tiny"
         tiny.mkdir()
-        with faults.tmpfs(tiny) as disk, running_stack(
-            Path(tmp) / "var", faults.stack_env(disk)
-        ) as stack:
+        with (
+            faults.tmpfs(tiny) as disk,
+            running_stack(Path(tmp) / "var", faults.stack_env(disk)) as stack,
+        ):
             for scenario in faults.scenarios(stack, disk).values():
                 outcome = faults.run_scenario(stack, disk, scenario)
                 print(outcome.row(), flush=True)

@@ -39,8 +39,11 @@ AUTH = {"Authorization": f"Bearer {API_KEY}"}
 ENDPOINTS = [
     ("POST /api/v1/conversations/x/messages", "/api/v1/conversations/x/messages", AUTH),
     ("POST /webhooks/17track (signed header)", "/webhooks/17track", {"sign": "0" * 64}),
-    ("POST /webhooks/aftership (signed header)", "/webhooks/aftership",
-     {"aftership-hmac-sha256": "x" * 44}),
+    (
+        "POST /webhooks/aftership (signed header)",
+        "/webhooks/aftership",
+        {"aftership-hmac-sha256": "x" * 44},
+    ),
     ("POST /console/api/session", "/console/api/session", {}),
     ("PUT /api/v1/orders/1001", "/api/v1/orders/1001", AUTH),
 ]
@@ -60,17 +63,38 @@ def start_gateway(tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARCELDESK_")}
     env.update(
-        PARCELDESK_DATABASE_URL=database, PARCELDESK_VAR_DIR=str(tmp),
-        PARCELDESK_RASA_PORT=str(free_port()), PARCELDESK_ACTIONS_PORT=str(free_port()),
-        PARCELDESK_NOTIFIER_INTERVAL="0", PARCELDESK_API_KEYS=API_KEY,
-        PARCELDESK_17TRACK_API_KEY="bench", PARCELDESK_AFTERSHIP_WEBHOOK_SECRET="bench",
+        PARCELDESK_DATABASE_URL=database,
+        PARCELDESK_VAR_DIR=str(tmp),
+        PARCELDESK_RASA_PORT=str(free_port()),
+        PARCELDESK_ACTIONS_PORT=str(free_port()),
+        PARCELDESK_NOTIFIER_INTERVAL="0",
+        PARCELDESK_API_KEYS=API_KEY,
+        PARCELDESK_17TRACK_API_KEY="bench",
+        PARCELDESK_AFTERSHIP_WEBHOOK_SECRET="bench",
         RASA_TELEMETRY_ENABLED="false",
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bot.app:create_app", "--factory", "--host",
-         "127.0.0.1", "--port", str(port), "--ws", "wsproto", "--log-level", "error",
-         "--ws-max-size", str(WS_MAX_BYTES), "--limit-concurrency", str(MAX_CONNECTIONS)],
-        cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bot.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--ws",
+            "wsproto",
+            "--log-level",
+            "error",
+            "--ws-max-size",
+            str(WS_MAX_BYTES),
+            "--limit-concurrency",
+            str(MAX_CONNECTIONS),
+        ],
+        cwd=ROOT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -127,7 +151,8 @@ async def flood(base: str, clients: int, seconds: float) -> dict[int, int]:
             while time.monotonic() < stop:
                 response = await h.post(
                     base + "/api/v1/conversations/flooded/messages",
-                    json={"text": "hi"}, headers=AUTH,
+                    json={"text": "hi"},
+                    headers=AUTH,
                 )
                 counts[response.status_code] = counts.get(response.status_code, 0) + 1
 
@@ -145,27 +170,35 @@ def main() -> int:
         process, base = start_gateway(Path(tmp))
         try:
             pid = process.pid
-            print(f"$ .venv/bin/python bench/limits.py --body-mb {args.body_mb} "
-                  f"--idle {args.idle} --clients {args.clients}")
+            print(
+                f"$ .venv/bin/python bench/limits.py --body-mb {args.body_mb} "
+                f"--idle {args.idle} --clients {args.clients}"
+            )
             print(f"gateway at rest: {rss_mib(pid):.0f} MiB")
             for name, path, headers in ENDPOINTS:
                 result = asyncio.run(big_body(base, path, headers, args.body_mb))
-                print(f"{args.body_mb} MB body -> {name}: {result}; peak RSS so far "
-                      f"{rss_mib(pid, 'VmHWM'):.0f} MiB")
+                print(
+                    f"{args.body_mb} MB body -> {name}: {result}; peak RSS so far "
+                    f"{rss_mib(pid, 'VmHWM'):.0f} MiB"
+                )
 
             async def idle_phase() -> None:
                 held = await idle(base, args.idle)
                 await asyncio.sleep(2)
-                print(f"{len(held)} idle connections: RSS {rss_mib(pid):.0f} MiB, "
-                      f"peak {rss_mib(pid, 'VmHWM'):.0f} MiB")
+                print(
+                    f"{len(held)} idle connections: RSS {rss_mib(pid):.0f} MiB, "
+                    f"peak {rss_mib(pid, 'VmHWM'):.0f} MiB"
+                )
                 for _reader, writer in held:  # type: ignore[misc]
                     writer.close()
 
             asyncio.run(idle_phase())
             counts = asyncio.run(flood(base, args.clients, 5.0))
-            print(f"{args.clients} clients flooding one conversation for 5 s: "
-                  + ", ".join(f"HTTP {k}: {v}" for k, v in sorted(counts.items()))
-                  + f"; RSS {rss_mib(pid):.0f} MiB, peak {rss_mib(pid, 'VmHWM'):.0f} MiB")
+            print(
+                f"{args.clients} clients flooding one conversation for 5 s: "
+                + ", ".join(f"HTTP {k}: {v}" for k, v in sorted(counts.items()))
+                + f"; RSS {rss_mib(pid):.0f} MiB, peak {rss_mib(pid, 'VmHWM'):.0f} MiB"
+            )
         finally:
             process.terminate()
             process.wait(20)

@@ -173,8 +173,12 @@ def launcher_time() -> None:
     database = f"sqlite:///{tmp / 'gateway.db'}"
     upgrade(database)
     settings = Settings.from_env(
-        {"PARCELDESK_VAR_DIR": str(tmp), "PARCELDESK_DATABASE_URL": database,
-         "PARCELDESK_RASA_PORT": str(free_port()), "PARCELDESK_NOTIFIER_INTERVAL": "0"}
+        {
+            "PARCELDESK_VAR_DIR": str(tmp),
+            "PARCELDESK_DATABASE_URL": database,
+            "PARCELDESK_RASA_PORT": str(free_port()),
+            "PARCELDESK_NOTIFIER_INTERVAL": "0",
+        }
     )
     port = free_port()
     with serve(create_app(settings)) as gw, shop_server(port, {"/": shop_page(gw)}) as shop:

@@ -39,9 +39,7 @@ class GatewayInput(RestInput):
             and hmac.compare_digest(given.strip().encode(), self._token.encode())
         )
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[None]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
 
         @blueprint.on_request

@@ -130,9 +130,7 @@ def _fast_validate(original: Callable[[Any, dict[str, Any]], bool]) -> Callable[
 
 # --- 2. action-server connections ----------------------------------------------------------
 
-_connectors: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
-    weakref.WeakKeyDictionary()
-)
+_connectors: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
 
 
 def shared_connector() -> Any:

@@ -51,9 +51,7 @@ def _unauthorised() -> JSONResponse:
 def _limited(conversation_id: str) -> JSONResponse | None:
     wait = _PER_CONVERSATION.retry_after(conversation_id)
     if wait:
-        return _error(
-            429, f"too many messages; try again in {wait} s", {"Retry-After": str(wait)}
-        )
+        return _error(429, f"too many messages; try again in {wait} s", {"Retry-After": str(wait)})
     return None
 
 
@@ -137,9 +135,7 @@ async def get_messages(request: Request) -> JSONResponse:
         unread = [m for m, _ in rows if m.direction == "out" and m.delivery != "delivered"]
         await events.set_delivery([m.id for m in unread], "delivered", session=session)
     for message in unread:  # the console shows "delivered" live
-        await services.bus.publish(
-            {"type": "delivery", "conversation_id": key, "seq": message.seq}
-        )
+        await services.bus.publish({"type": "delivery", "conversation_id": key, "seq": message.seq})
     return JSONResponse({"messages": [events.to_dict(m, name) for m, name in rows]})
 
 

@@ -156,8 +156,15 @@ def build_specs(settings: Settings, model: Path, endpoints: Path, token: str) ->
         ProcessSpec(
             name="actions",
             # Only callers with PARCELDESK_INTERNAL_TOKEN (Rasa) get answers; loopback only.
-            argv=[py, "-m", "bot.actions_launcher", "--actions", "actions",
-                  "-p", str(settings.actions_port)],
+            argv=[
+                py,
+                "-m",
+                "bot.actions_launcher",
+                "--actions",
+                "actions",
+                "-p",
+                str(settings.actions_port),
+            ],
             env={**env, "SANIC_HOST": "127.0.0.1"},
             health=actions_ready,
             port=settings.actions_port,

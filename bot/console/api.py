@@ -242,15 +242,14 @@ async def _send(request: Request, staff: Staff, text: str) -> Response:
         if status is None:
             return error(404, "no such conversation")
         who = f"{holder} holds it" if holder else f"it is {status}"
-        return error(409, f"claim the conversation before replying ({who})", status=status,
-                     agent=holder)
+        return error(
+            409, f"claim the conversation before replying ({who})", status=status, agent=holder
+        )
     seq = int(message.seq)
     async with services.sessionmaker() as session:
         delivery, failure = await queue.delivery_of(conversation_id, seq, session=session)
     # Delivery state changed after the event was announced: wake the consoles again.
-    await services.bus.publish(
-        {"type": "delivery", "conversation_id": conversation_id, "seq": seq}
-    )
+    await services.bus.publish({"type": "delivery", "conversation_id": conversation_id, "seq": seq})
     message.delivery, message.delivery_error = delivery, failure
     return JSONResponse({"event": events.to_dict(message, staff.agent.name, staff=True)})
 

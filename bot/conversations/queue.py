@@ -219,8 +219,7 @@ async def bot_said(
         .limit(limit)
     )
     said = [
-        {"seq": m.seq, "text": m.text, "created_at": _iso(m.created_at)}
-        for m in result.scalars()
+        {"seq": m.seq, "text": m.text, "created_at": _iso(m.created_at)} for m in result.scalars()
     ]
     return list(reversed(said))
 

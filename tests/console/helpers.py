@@ -55,7 +55,10 @@ class Console:
             for body in texts or ("I want to talk to a human",):
                 await transcript.record_inbound(conversation_id, channel, body, session=session)
             await events.append(
-                conversation_id, session=session, channel=channel, sender="bot",
+                conversation_id,
+                session=session,
+                channel=channel,
+                sender="bot",
                 text="Your parcel RR400000001CN is in customs.",
             )
             await ownership.request_handoff(conversation_id, session=session, actor="buyer")

@@ -32,8 +32,15 @@ def test_it_answers_nothing_without_a_session(desk: Console) -> None:
         *[
             ("POST", CONV + "api:nosession/" + action)
             for action in (
-                "claim", "messages", "notes", "handback", "resolve", "reopen", "canned",
-                "recheck", "subscribe",
+                "claim",
+                "messages",
+                "notes",
+                "handback",
+                "resolve",
+                "reopen",
+                "canned",
+                "recheck",
+                "subscribe",
             )
         ],
     ]
@@ -62,9 +69,7 @@ def test_it_refuses_state_changes_without_the_csrf_token(desk: Console) -> None:
 def test_it_sets_an_httponly_strict_cookie_and_logs_out(desk: Console) -> None:
     desk.add_agent("cookie-bo")
     client = httpx.Client(base_url=desk.url)
-    response = client.post(
-        "/console/api/session", json={"name": "cookie-bo", "password": PASSWORD}
-    )
+    response = client.post("/console/api/session", json={"name": "cookie-bo", "password": PASSWORD})
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie and "path=/console" in cookie
     assert response.json()["agent"]["name"] == "cookie-bo"

@@ -32,8 +32,6 @@ def test_a_buyer_chats_on_the_demo_page(stack: Stack) -> None:
         # The conversation survives a reload (its token stays in the iframe's storage).
         page.reload()
         page.get_by_role("button", name=re.compile("chat", re.I)).click()
-        expect(log.locator("li.msg.bot", has_text="RR123456785CN")).to_have_count(
-            1, timeout=30_000
-        )
+        expect(log.locator("li.msg.bot", has_text="RR123456785CN")).to_have_count(1, timeout=30_000)
         expect(log.locator("li.msg.buyer")).to_have_count(1)
         browser.close()

@@ -169,8 +169,7 @@ def _check_trackers(url: str, ids: list[str], numbers: list[list[str]]) -> None:
     with engine.connect() as conn:
         rows = conn.execute(
             text(
-                "select sender_id, data from events where type_name = 'user' "
-                "order by sender_id, id"
+                "select sender_id, data from events where type_name = 'user' order by sender_id, id"
             )
         ).all()
     engine.dispose()

@@ -266,9 +266,7 @@ def test_offline_mode_loses_nothing_and_a_message_typed_offline_goes_once(
         assert time.monotonic() < deadline, "the question typed offline was not answered"
         time.sleep(0.2)
     stored = bot_messages_mentioning(database, conversation, "RR600000007CN")
-    expect(log.locator("li.msg.bot", has_text="RR600000007CN")).to_have_count(
-        stored, timeout=WAIT
-    )
+    expect(log.locator("li.msg.bot", has_text="RR600000007CN")).to_have_count(stored, timeout=WAIT)
     expect(log.locator("li.msg.buyer", has_text="is RR600000007CN lost?")).to_have_count(1)
     assert count_messages(database, conversation, "is RR600000007CN lost?") == 1
     context.close()
@@ -387,13 +385,13 @@ def test_axe_core_finds_no_serious_violations(browser: Any, shop: str) -> None:
         context.close()
 
 
-def test_a_phone_keeps_the_input_visible_after_ten_messages(
-    browser: Any, shop: str
-) -> None:
+def test_a_phone_keeps_the_input_visible_after_ten_messages(browser: Any, shop: str) -> None:
     from playwright.sync_api import expect
 
     context = browser.new_context(
-        viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True,
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
         device_scale_factor=2,
     )
     page = context.new_page()

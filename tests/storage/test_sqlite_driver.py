@@ -21,8 +21,8 @@ from bot.storage.db import make_engine
 def test_it_fails_when_sqlalchemys_adapter_changes(name: str) -> None:
     owner, method = name.split(".")
     source = inspect.getsource(getattr(getattr(sa_aiosqlite, owner), method))
-    assert hashlib.sha256(source.encode()).hexdigest() == (
-        sqlite_driver.UPSTREAM_SOURCE_SHA256[name]
+    assert (
+        hashlib.sha256(source.encode()).hexdigest() == (sqlite_driver.UPSTREAM_SOURCE_SHA256[name])
     ), f"SQLAlchemy's {name} changed; re-check bot/storage/sqlite_driver.py:\n{source}"
 
 

@@ -58,8 +58,7 @@ async def frame(request: Request) -> Response:
     own = origins.same_site(parent, request.headers.get("host"), request.url.scheme == "https")
     if not (own or origins.allowed(parent, settings.widget_origins)):
         return PlainTextResponse(
-            "This site is not allowed to embed the ParcelDesk chat "
-            "(PARCELDESK_WIDGET_ORIGINS).",
+            "This site is not allowed to embed the ParcelDesk chat (PARCELDESK_WIDGET_ORIGINS).",
             status_code=403,
             headers={**BASE_HEADERS, "Content-Security-Policy": "frame-ancestors 'none'"},
         )

@@ -116,8 +116,14 @@ async def test_a_signed_user_gets_the_same_conversation_on_any_device(tmp_path: 
         # A wrong signature is refused, never silently turned into someone's conversation.
         async with websockets.connect(ws_url(url), origin=SHOP) as socket:
             await socket.send(
-                json.dumps({"type": "hello", "token": None, "after": 0,
-                            "user": {**user, "hash": sign("other", "u-42")}})
+                json.dumps(
+                    {
+                        "type": "hello",
+                        "token": None,
+                        "after": 0,
+                        "user": {**user, "hash": sign("other", "u-42")},
+                    }
+                )
             )
             assert json.loads(await socket.recv())["code"] == "identity"
             with pytest.raises(ConnectionClosed) as closed:
