@@ -143,6 +143,22 @@ async def _start_telegram(telegram: Any) -> asyncio.Task[None] | None:
     return asyncio.create_task(retry_forever())
 
 
+async def _evict_shipments(services: Services, every: float = 3600.0) -> None:
+    """Keep the shipment cache bounded: hourly, drop entries long past their expiry."""
+    from bot.carriers.cache import DbShipmentStore
+    from bot.storage.models import utcnow
+
+    store = DbShipmentStore(services.sessionmaker)
+    while True:
+        try:
+            gone = await store.evict(now=utcnow())
+            if gone:
+                log.info("evicted %d expired shipment(s) from the cache", gone)
+        except Exception:  # logged; the next hour tries again
+            log.exception("shipment cache eviction failed")
+        await asyncio.sleep(every)
+
+
 def _redelivery(services: Services) -> Redelivery:
     """Answers held and crash-stranded messages once the bot is back."""
     return Redelivery(
@@ -205,6 +221,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     background.append(retry)
             background.append(asyncio.create_task(services.desk.watch_overdue()))
             background.append(asyncio.create_task(_redelivery(services).run_forever()))
+            background.append(asyncio.create_task(_evict_shipments(services)))
             if settings.notifier_interval > 0:
                 background.append(asyncio.create_task(_notifier(services).run_forever()))
             try:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import ShipmentCache as ShipmentRow
@@ -30,6 +30,10 @@ CACHE_TTL: dict[Status, timedelta] = {
 }
 # A partial answer (some provider failed) is asked again soon, whatever its status.
 PARTIAL_TTL = timedelta(minutes=5)
+
+
+# How long an expired entry is kept as the "stale answer" of last resort before eviction.
+STALE_KEPT = timedelta(days=30)
 
 
 def ttl_for(shipment: Shipment) -> timedelta:
@@ -120,6 +124,17 @@ class DbShipmentStore:
         async with self._sessionmaker() as session, session.begin():
             await _upsert(session, values)
         return entry
+
+    async def evict(self, *, now: datetime, keep_stale: timedelta = STALE_KEPT) -> int:
+        """Delete rows that expired more than `keep_stale` ago (a stale answer is still worth
+        giving when every provider fails, but not forever); returns how many went."""
+        async with self._sessionmaker() as session, session.begin():
+            result = await session.execute(
+                delete(ShipmentRow)
+                .where(ShipmentRow.expires_at < now - keep_stale)
+                .execution_options(synchronize_session=False)
+            )
+        return int(result.rowcount or 0)
 
 
 async def _upsert(session: AsyncSession, values: dict[str, Any]) -> None:
