@@ -197,3 +197,17 @@ async def test_a_message_is_never_answered_twice_even_if_replayed_after_its_answ
                 .all()
             )
         assert links == [message_id]
+
+
+async def test_a_failure_is_logged_with_context_but_never_with_the_buyers_words(
+    tmp_path: Path, rasa: tuple[FlakyRasa, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, url = rasa
+    async with wired(tmp_path, url) as (router, _redelivery, _sessions):
+        fake.mode = "down"
+        with caplog.at_level("INFO"):
+            await router.handle(
+                Inbound(channel="api", conversation_id="api:private", text="my address is 5 Elm St")
+            )
+    assert "api:private" in caplog.text  # which conversation: yes
+    assert "Elm St" not in caplog.text  # what the buyer wrote: never
