@@ -30,9 +30,9 @@ from bot.carriers.providers import specs
 from bot.carriers.providers.aftership import signature as aftership_signature
 from bot.carriers.providers.track17 import signature as track17_signature
 from bot.carriers.service import TrackingService
-from bot.channels.limits import BadJson, BodyTooLarge, parse_json, read_body
 from bot.config import Settings
 from bot.conversations import dedupe
+from bot.http_limits import BadJson, BodyTooLarge, parse_json, read_body
 
 # The signing functions live with their providers; re-exported for tests and scripts.
 __all__ = ["aftership_signature", "carrier_webhook_routes", "track17_signature"]

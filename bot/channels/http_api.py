@@ -11,10 +11,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.channels.api_auth import authorised_key, conversation_key, key_id
-from bot.channels.limits import BadJson, BodyTooLarge, RateLimit, parse_json, read_body
 from bot.conversations import events, health
 from bot.conversations.replies import Inbound
 from bot.conversations.router import AlreadyHandled, NotStored
+from bot.http_limits import BadJson, BodyTooLarge, RateLimit, parse_json, read_body
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from starlette.routing import Route
 
 from bot.channels.api_auth import authorised_key
 from bot.channels.http_api import UNAUTHORISED
-from bot.channels.limits import BadJson, BodyTooLarge, parse_json, read_body
 from bot.conversations import orders
 from bot.conversations.order_csv import parse_shipped_at, parse_tracking_number
+from bot.http_limits import BadJson, BodyTooLarge, parse_json, read_body
 
 MAX_BODY = 64 * 1024
 MAX_SHIPMENTS = 50

@@ -15,10 +15,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.channels.limits import BadJson, BodyTooLarge, parse_json, read_body
 from bot.console import auth, parcel
 from bot.console.auth import Staff, error, staff_only
 from bot.conversations import agents, events, orders, ownership, queue, subscriptions
+from bot.http_limits import BadJson, BodyTooLarge, parse_json, read_body
 
 MAX_TEXT = 4000
 MAX_BODY = 64 * 1024

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.channels.limits import BadJson, BodyTooLarge, parse_json, read_body
+from bot.http_limits import BadJson, BodyTooLarge, parse_json, read_body
 
 if TYPE_CHECKING:
     from bot.channels.telegram.channel import TelegramChannel

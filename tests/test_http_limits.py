@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.limits import BadJson, RateLimit, parse_json
 from bot.conversations.replies import clean_text
+from bot.http_limits import BadJson, RateLimit, parse_json
 
 
 def test_it_refuses_json_nested_too_deep_as_bad_json_not_a_crash() -> None:
