@@ -1,6 +1,7 @@
 """Limits every browser- or internet-facing endpoint (channels and the staff console alike)
-applies before doing any work: bodies counted while they are read (a chunked body has no Content-Length to trust), JSON of any depth
-or encoding answered with a clear error, and simple per-key rate limits."""
+applies before doing any work: bodies counted while they are read (a chunked body has no
+Content-Length to trust), JSON of any depth or encoding answered with a clear error, and simple
+per-key rate limits."""
 
 from __future__ import annotations
 
