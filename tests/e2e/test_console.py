@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -18,7 +16,7 @@ import httpx
 import pytest
 
 from tests.support.requirements import missing
-from tests.support.stack import ROOT, Stack, say
+from tests.support.stack import Stack, add_agent, say
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -40,15 +38,7 @@ PHONE = {"width": 375, "height": 812}
 
 
 def _add_agent(stack: Stack, name: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "bot.cli", "agents", "add", name, "--password-stdin"],
-        input=PASSWORD + "\n",
-        text=True,
-        env=stack.env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    add_agent(stack, name, PASSWORD)
 
 
 def _login(page, stack: Stack, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,15 +6,13 @@ answers about the parcel the buyer named in the meantime."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 import uuid
 
 import httpx
 import pytest
 
-from tests.support.stack import ROOT, Stack, say
+from tests.support.stack import Stack, add_agent, say
 
 pytestmark = [pytest.mark.e2e]
 
@@ -22,15 +20,7 @@ PASSWORD = "handoff e2e password"
 
 
 def _agent(stack: Stack, name: str) -> httpx.Client:
-    subprocess.run(
-        [sys.executable, "-m", "bot.cli", "agents", "add", name, "--password-stdin"],
-        input=PASSWORD + "\n",
-        text=True,
-        env=stack.env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    add_agent(stack, name, PASSWORD)
     client = httpx.Client(base_url=stack.url, timeout=30)
     login = client.post("/console/api/session", json={"name": name, "password": PASSWORD})
     assert login.status_code == 200, login.text

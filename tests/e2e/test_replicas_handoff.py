@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -16,11 +14,10 @@ import httpx
 import pytest
 import websockets
 
-from tests.e2e.test_scaleout import REDIS_URL, _redis_up, _wait_http
-from tests.support.ports import free_port
+from tests.e2e.test_scaleout import REDIS_URL, _redis_up
 from tests.support.postgres import fresh_database
 from tests.support.requirements import missing
-from tests.support.stack import ROOT, running_stack
+from tests.support.stack import add_agent, gateway_replica, running_stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.scaleout]
 
@@ -127,42 +124,9 @@ def test_buyer_on_one_replica_and_agent_on_another_see_everything_once_in_order(
             "PARCELDESK_REDIS_URL": REDIS_URL,
             "PARCELDESK_RASA_TOKEN": uuid.uuid4().hex,
         }
-        with running_stack(tmp_path, env) as stack:
-            port = free_port()
-            replica_b = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "bot.app:create_app",
-                    "--factory",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--ws",
-                    "wsproto",
-                ],
-                cwd=ROOT,
-                env={**stack.env, "PARCELDESK_RASA_URL": f"http://127.0.0.1:{stack.rasa_port}"},
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            try:
-                _wait_http(f"http://127.0.0.1:{port}/healthz")
-                subprocess.run(
-                    [sys.executable, "-m", "bot.cli", "agents", "add", "rita", "--password-stdin"],
-                    input=PASSWORD + "\n",
-                    text=True,
-                    env=stack.env,
-                    cwd=ROOT,
-                    check=True,
-                    capture_output=True,
-                )
-                asyncio.run(_converse(stack.url, f"http://127.0.0.1:{port}", gateway_db))
-            finally:
-                replica_b.terminate()
-                replica_b.wait(20)
+        with running_stack(tmp_path, env) as stack, gateway_replica(stack) as replica_b:
+            add_agent(stack, "rita", PASSWORD)
+            asyncio.run(_converse(stack.url, replica_b, gateway_db))
 
 
 async def _converse(url_a: str, url_b: str, database_url: str) -> None:

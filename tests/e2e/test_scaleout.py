@@ -3,8 +3,6 @@ for Rasa's lock store, and two gateway replicas sharing one database."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -13,10 +11,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.config import to_sync_url
-from tests.support.ports import free_port
 from tests.support.postgres import fresh_database
 from tests.support.requirements import missing
-from tests.support.stack import ROOT, running_stack, say
+from tests.support.stack import gateway_replica, running_stack, say
 
 pytestmark = [pytest.mark.e2e, pytest.mark.scaleout]
 
@@ -48,38 +45,14 @@ def test_postgres_and_redis_back_a_stack_and_a_second_gateway_replica(tmp_path: 
             assert "RR123456785CN" in reply[0]["text"]
 
             # A second gateway replica on its own port, same database and Rasa.
-            port = free_port()
-            replica = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "bot.app:create_app",
-                    "--factory",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    "--ws",
-                    "wsproto",
-                ],
-                cwd=ROOT,
-                env={**stack.env, "PARCELDESK_RASA_URL": f"http://127.0.0.1:{stack.rasa_port}"},
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            try:
-                _wait_http(f"http://127.0.0.1:{port}/healthz")
+            with gateway_replica(stack) as replica:
                 second = httpx.post(
-                    f"http://127.0.0.1:{port}/api/v1/conversations/pg-1/messages",
+                    f"{replica}/api/v1/conversations/pg-1/messages",
                     json={"text": "thanks"},
                     headers=stack.api_headers,
                     timeout=60,
                 )
                 assert second.status_code == 200 and second.json()["messages"]
-            finally:
-                replica.terminate()
-                replica.wait(20)
 
         engine = create_engine(to_sync_url(gateway_db))
         with engine.connect() as conn:
@@ -102,16 +75,3 @@ def test_postgres_and_redis_back_a_stack_and_a_second_gateway_replica(tmp_path: 
             senders = conn.execute(text("select distinct sender_id from events")).scalars().all()
         engine.dispose()
         assert conversation in senders
-
-
-def _wait_http(url: str, timeout: float = 30.0) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=2)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")

@@ -145,3 +145,57 @@ def say(stack: Stack, conversation_id: str, text: str) -> list[dict]:
     )
     response.raise_for_status()
     return response.json()["messages"]
+
+
+@contextmanager
+def gateway_replica(stack: Stack) -> Iterator[str]:
+    """A second gateway (uvicorn) on its own port, sharing the stack's database and Rasa;
+    yields its base URL once it answers."""
+    port = free_port()
+    replica = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bot.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--ws",
+            "wsproto",
+        ],
+        cwd=ROOT,
+        env={**stack.env, "PARCELDESK_RASA_URL": f"http://127.0.0.1:{stack.rasa_port}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{url}/healthz", timeout=2)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"replica {url} did not answer") from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        replica.terminate()
+        replica.wait(20)
+
+
+def add_agent(stack: Stack, name: str, password: str) -> None:
+    """`parceldesk agents add NAME --password-stdin` against the stack's database."""
+    subprocess.run(
+        [sys.executable, "-m", "bot.cli", "agents", "add", name, "--password-stdin"],
+        input=password + "\n",
+        text=True,
+        env=stack.env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
