@@ -22,6 +22,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.conversations import events, payloads, transcript
 from bot.conversations.bus import Bus, MemoryBus
 from bot.conversations.language import LanguagePolicy
+from bot.conversations.late_answers import MESSAGE_ID_KEY, answer_in_tracker
 from bot.conversations.rasa_client import RasaClient, RasaUnavailable
 from bot.conversations.replies import Inbound, Reply, clean_text
 from bot.storage.models import Conversation, Message, utcnow
@@ -57,8 +58,6 @@ class NotStored(Exception):
     processed; the channel must tell the client to send it again (HTTP 503 + Retry-After)."""
 
 
-# The gateway's id of the buyer message, in Rasa's user-event metadata (finds a late answer).
-MESSAGE_ID_KEY = "gateway_message_id"
 # While a person is asked for, a buyer message gets the "still waiting" notice at most this often.
 WAITING_NOTICE_EVERY = timedelta(minutes=5)
 
@@ -329,26 +328,7 @@ class Router:
         """If Rasa processed this message before (e.g. it answered after the gateway gave up
         waiting), the answer it gave, so the buyer gets that answer once and the bot's memory
         and the transcript agree. None when Rasa never saw the message or answered nothing."""
-        tracker_events = await self._rasa.tracker_events(conversation_id)
-        answer: list[dict[str, Any]] | None = None
-        for event in tracker_events:
-            if answer is None:
-                meta = event.get("metadata") or {}
-                if event.get("event") == "user" and meta.get(MESSAGE_ID_KEY) == message_id:
-                    answer = []
-                continue
-            if event.get("event") == "user":
-                break
-            if event.get("event") == "bot":
-                data = event.get("data") or {}
-                answer.append(
-                    {
-                        "text": event.get("text") or "",
-                        "buttons": data.get("buttons") or [],
-                        "custom": data.get("custom"),
-                    }
-                )
-        return answer or None
+        return answer_in_tracker(await self._rasa.tracker_events(conversation_id), message_id)
 
     async def replay(self, message_id: int) -> list[Reply]:
         """Answer a held (or crash-stranded) buyer message now, in its conversation's order.
