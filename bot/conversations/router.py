@@ -7,9 +7,10 @@ to process is logged with context and answered politely; the stored message is n
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -109,18 +110,24 @@ class Router:
         de-duplication record and the message commit together or not at all. When it returns
         False nothing is stored and `AlreadyHandled` is raised; so is a repeated
         `inbound.client_id`."""
-        key = inbound.conversation_id
-        lock = self._locks[key]
-        self._waiting[key] += 1
+        async with self._turn_of(inbound.conversation_id):
+            return await self._handle_locked(inbound, claim)
+
+    @contextlib.asynccontextmanager
+    async def _turn_of(self, conversation_id: str) -> AsyncIterator[None]:
+        """One turn of a conversation at a time (live messages and replays alike). Every user
+        is counted, so the lock is forgotten only when nobody holds or waits for it: a lock
+        dropped while held would let the next message run beside the current one."""
+        lock = self._locks[conversation_id]
+        self._waiting[conversation_id] += 1
         try:
             async with lock:
-                return await self._handle_locked(inbound, claim)
+                yield
         finally:
-            # Forget idle conversations so the lock table does not grow forever.
-            self._waiting[key] -= 1
-            if self._waiting[key] == 0:
-                del self._waiting[key]
-                self._locks.pop(key, None)
+            self._waiting[conversation_id] -= 1
+            if self._waiting[conversation_id] == 0:
+                del self._waiting[conversation_id]
+                self._locks.pop(conversation_id, None)
 
     async def _handle_locked(self, inbound: Inbound, claim: Claim | None = None) -> list[Reply]:
         inbound = replace(inbound, text=clean_text(inbound.text))
@@ -346,7 +353,7 @@ class Router:
             text=message.text,
             external_id=message.external_id,
         )
-        async with self._locks[message.conversation_id]:
+        async with self._turn_of(message.conversation_id):
             if conversation.status in ("pending", "open"):
                 await self._mark(message_id, "human", "held until a person took over")
                 return []

@@ -205,3 +205,58 @@ def test_a_marker_only_message_is_folded_into_the_text_before_it() -> None:
     assert merged[0].custom == {"handoff": {"reason": "buyer_request"}}
     lone = merge_markers([Reply("", custom={"handoff": {}})])
     assert len(lone) == 1  # nothing to fold into: kept, so the marker is not lost
+
+
+async def test_a_replay_and_live_messages_of_one_conversation_never_run_side_by_side(
+    database_url: str,
+) -> None:
+    # A replay used to take the conversation's lock without being counted, so a live message
+    # that finished meanwhile dropped the lock from the table and the next live message got a
+    # fresh one and ran beside the replay.
+    import asyncio
+
+    from bot.conversations import transcript
+
+    in_flight = 0
+    most = 0
+
+    async def webhook(request: Request) -> JSONResponse:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        await asyncio.sleep(0.2)
+        in_flight -= 1
+        return JSONResponse([{"text": f"answer to {(await request.json())['message']}"}])
+
+    async def tracker(_request: Request) -> JSONResponse:
+        return JSONResponse({"events": []})
+
+    app = Starlette(
+        routes=[
+            Route("/webhooks/gateway/webhook", webhook, methods=["POST"]),
+            Route("/conversations/{cid}/tracker", tracker),
+        ]
+    )
+    with serve(app) as url:
+        engine = make_engine(database_url)
+        sessions = make_sessionmaker(engine)
+        async with httpx.AsyncClient() as http:
+            router = Router(sessionmaker=sessions, rasa=RasaClient(http, url))
+            first = asyncio.create_task(
+                router.handle(Inbound(channel="api", conversation_id="api:c9", text="a"))
+            )
+            await asyncio.sleep(0.05)  # `a` is with Rasa
+            # A message stranded by a crashed replica, which the redelivery loop replays.
+            async with sessions() as session, session.begin():
+                stranded = await transcript.record_inbound(
+                    "api:c9", "api", "stranded", session=session
+                )
+            replay = asyncio.create_task(router.replay(stranded.id))
+            await first  # `a` is done; the replay now holds the turn
+            await asyncio.sleep(0.05)
+            second = asyncio.create_task(
+                router.handle(Inbound(channel="api", conversation_id="api:c9", text="b"))
+            )
+            await asyncio.gather(replay, second)
+        assert most == 1
+        await engine.dispose()

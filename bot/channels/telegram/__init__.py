@@ -6,6 +6,7 @@
 - `webhook`: `telegram_routes()`, the gateway's `POST /telegram/webhook`.
 - `updates`: which conversation a chat is, per-chat ordering, when a group message is for us.
 - `send`: `Sender`, sendMessage with splitting, inline keyboards and retries; `Outcome`.
+- `typing_indicator`: "typing…" while the bot answers, never holding the turn up.
 - `format`: escaping, splitting at Telegram's limits, keyboards, long payloads as digests.
 - `commands`: the command menu and what each command means to the Rasa bot.
 

@@ -11,12 +11,11 @@ person) is the router's decision; this module never reads or writes storage itse
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hmac
 import logging
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,6 +41,7 @@ from telegram.ext import (
 from bot.channels.telegram import commands
 from bot.channels.telegram.format import digest_of, find_payload
 from bot.channels.telegram.send import Outcome, Sender, Sent
+from bot.channels.telegram.typing_indicator import typing_while
 from bot.channels.telegram.updates import (
     CHANNEL,
     ChatOrderedProcessor,
@@ -309,27 +309,19 @@ class TelegramChannel:
             status, _agent = await ownership.current(conversation_id, session=session)
         return status not in ("pending", "open")
 
-    @contextlib.asynccontextmanager
-    async def _typing(self, chat_id: int) -> AsyncIterator[None]:
-        """Show "typing…" in the chat until the block ends."""
+    def _typing(self, chat_id: int) -> contextlib.AbstractAsyncContextManager[None]:
+        """Show "typing…" in the chat until the block ends (see `typing_while`)."""
 
-        async def keep_typing() -> None:
-            while True:
-                try:
-                    await self.application.bot.send_chat_action(chat_id, ChatAction.TYPING)
-                except Forbidden:
-                    return
-                except TelegramError as exc:  # cosmetic: never let it break the turn
-                    log.debug("typing indicator failed for chat %s: %s", chat_id, exc)
-                await asyncio.sleep(TYPING_EVERY)
+        async def send() -> bool:
+            try:
+                await self.application.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            except Forbidden:
+                return False  # the buyer blocked the bot
+            except TelegramError as exc:
+                log.debug("typing indicator failed for chat %s: %s", chat_id, exc)
+            return True
 
-        task = asyncio.create_task(keep_typing())
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        return typing_while(send, every=TYPING_EVERY)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log a failed update with context and tell the buyer, so nobody waits in silence.
