@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions.parcels import ANY_CARRIER, HUMAN_BUTTON, language, latest_intent
 from bot import texts
 from bot.tracking.numbers import Match, check_number
-from bot.tracking.typo_fixes import did_you_mean
+from bot.tracking.numbers.typos import did_you_mean
 
 # After this many unusable numbers in a row the bot offers a person alongside the question.
 MISSES_BEFORE_HUMAN = 2

@@ -20,7 +20,7 @@ from actions.forms import answered_this_turn
 from actions.parcels import cleared_number_slots, explain_number, language
 from actions.tracking import MAX_NUMBERS, send_answer
 from bot.conversations import orders
-from bot.tracking.marketplaces import marketplace_of
+from bot.tracking.numbers.marketplaces import marketplace_of
 
 # order_state values: what action_order_answer does once the form is done.
 ASK, OPEN, LOCKED, MARKETPLACE = "ask", "open", "locked", "marketplace"

@@ -16,7 +16,7 @@ from bot.tracking.carrier_links import tracking_url
 from bot.tracking.explain import Diagnosis, diagnose
 from bot.tracking.model import Shipment
 from bot.tracking.numbers import check_number
-from bot.tracking.s10_countries import operator_for
+from bot.tracking.numbers.s10_countries import operator_for
 
 # Buttons under any reply that offers a person; the gateway shows them as quick replies.
 HUMAN_BUTTON: dict[str, str] = {"title": "Talk to a person", "payload": "/request_human"}

@@ -30,7 +30,7 @@ from datetime import datetime, timezone  # noqa: E402
 from bot.conversations import order_csv, orders  # noqa: E402
 from bot.storage.db import make_engine, make_sessionmaker  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
-from bot.tracking.checksums import s10_check_digit  # noqa: E402
+from bot.tracking.numbers.checksums import s10_check_digit  # noqa: E402
 
 
 def s10(serial: int, prefix: str = "RR", country: str = "CN") -> str:

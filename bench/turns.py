@@ -36,7 +36,7 @@ from dataclasses import dataclass  # noqa: E402
 
 import aiohttp  # noqa: E402
 
-from bot.tracking.checksums import s10_check_digit  # noqa: E402
+from bot.tracking.numbers.checksums import s10_check_digit  # noqa: E402
 from tests.support.stack import Stack, running_stack  # noqa: E402
 
 _serials = itertools.count(10_000_000)

@@ -26,7 +26,7 @@ from bot.storage.models import (
     Subscription,
     utcnow,
 )
-from bot.tracking.marketplaces import marketplace_of
+from bot.tracking.numbers.marketplaces import marketplace_of
 
 _ORDER_NUMBER = re.compile(r"^[A-Z0-9](?:[A-Z0-9._/-]{0,62}[A-Z0-9])?$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.tracking.marketplaces import IN_TEXT as _MARKETPLACE
+from bot.tracking.numbers.marketplaces import IN_TEXT as _MARKETPLACE
 
 # A keyword ("order", "order no", "order number"...), then an id holding at least one digit.
 _AFTER_KEYWORD = re.compile(

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.nlu.order_numbers import find_order_numbers
-from bot.tracking.marketplaces import marketplace_of
 from bot.tracking.numbers import find_numbers
+from bot.tracking.numbers.marketplaces import marketplace_of
 
 TRACKING_NUMBER = "tracking_number"
 ORDER_NUMBER = "order_number"

@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, text
 
 from bot.channels.api_auth import conversation_key
 from bot.config import to_sync_url
-from bot.tracking.checksums import s10_check_digit
+from bot.tracking.numbers.checksums import s10_check_digit
 from tests.support.ports import free_port
 from tests.support.postgres import fresh_database
 from tests.support.requirements import missing

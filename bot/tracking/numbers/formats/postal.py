@@ -6,8 +6,8 @@ Shapes use [0-9] for digit positions so repairs can be located by `digit_slices`
 
 from __future__ import annotations
 
-from bot.tracking import format_checks as ck
-from bot.tracking.format_spec import Format
+from bot.tracking.numbers import checks as ck
+from bot.tracking.numbers.formats.spec import Format
 
 S10_FORMATS: tuple[Format, ...] = (
     # --- UPU S10: every postal operator (China Post, Royal Mail, USPS international, ...) ---

@@ -1,7 +1,7 @@
 """What one tracking-number format is: its shape, check-digit rule and repairable positions.
 
 Each format is described on the normalised number (upper case, no separators). The table of
-formats itself is assembled in `bot.tracking.formats`.
+formats itself is assembled in `bot.tracking.numbers.formats`.
 """
 
 from __future__ import annotations

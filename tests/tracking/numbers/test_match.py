@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from bot.tracking.checksums import s10_check_digit
 from bot.tracking.numbers import check_number, find_numbers, normalise
+from bot.tracking.numbers.checksums import s10_check_digit
 
 
 def only(text: str):

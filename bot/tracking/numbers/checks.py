@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.tracking import checksums as cs
+from bot.tracking.numbers import checksums as cs
 
 _FEDEX_12_WEIGHTS = (3, 1, 7) * 3 + (3, 1)
 _FEDEX_13_WEIGHTS = (1, 7, 3) * 4 + (1,)

@@ -9,9 +9,9 @@ FedEx, USPS Publication 199, DHL, DPD, ...).
 
 from __future__ import annotations
 
-from bot.tracking.format_spec import ALL, LOOKALIKE_LETTERS, Format
-from bot.tracking.formats_express import EXPRESS_FORMATS
-from bot.tracking.formats_postal import CHINA_FORMATS, S10_FORMATS
+from bot.tracking.numbers.formats.express import EXPRESS_FORMATS
+from bot.tracking.numbers.formats.postal import CHINA_FORMATS, S10_FORMATS
+from bot.tracking.numbers.formats.spec import ALL, LOOKALIKE_LETTERS, Format
 
 __all__ = [
     "ALL",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.tracking import checksums as cs
 from bot.tracking.numbers import check_number, find_numbers, normalise
-from bot.tracking.s10_countries import COUNTRIES
+from bot.tracking.numbers import checksums as cs
+from bot.tracking.numbers.s10_countries import COUNTRIES
 
 DIGITS = "0123456789"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

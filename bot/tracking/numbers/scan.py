@@ -2,7 +2,7 @@
 
 Pure domain code: no I/O. A single regular expression finds *segments* (runs of short words
 and digit-bearing chunks joined by spaces, dashes or dots). Inside a segment every window of
-whole chunks whose joined length fits some format is read (`bot.tracking.readings`); windows
+whole chunks whose joined length fits some format is read (`bot.tracking.numbers.read`); windows
 are then picked best-first without overlapping.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.tracking.chat_noise import Noise, bad_context, overlaps
-from bot.tracking.formats import FORMATS_BY_LENGTH, MAX_LENGTH, MIN_LENGTH
-from bot.tracking.readings import BAD, CHECKSUM, PATTERN, Reading, read
+from bot.tracking.numbers.formats import FORMATS_BY_LENGTH, MAX_LENGTH, MIN_LENGTH
+from bot.tracking.numbers.noise import Noise, bad_context, overlaps
+from bot.tracking.numbers.read import BAD, CHECKSUM, PATTERN, Reading, read
 
 _SEP = r"(?:[ \t\u00a0\u202f]{1,3}|[ \t]?[-.\u2010-\u2013][ \t]?)"
 _DIGIT_CHUNK = r"[A-Za-z]{0,6}[0-9][A-Za-z0-9]*"

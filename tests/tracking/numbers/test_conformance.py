@@ -2,7 +2,7 @@
 
 The data set (jkeen/tracking_number_data, MIT, copied to tests/data/conformance with its licence
 and source) is test input only; the recogniser's own format table lives in
-bot/tracking/formats.py.
+bot/tracking/numbers/formats/.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.tracking.formats import FORMATS_BY_ID
 from bot.tracking.numbers import check_number, find_numbers, normalise
+from bot.tracking.numbers.formats import FORMATS_BY_ID
 from tests.support.conformance import couriers_dir
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 DATA_DIR = couriers_dir()
 
 # The data set's format ids (or names where it has none) -> ours.

@@ -1,7 +1,7 @@
 """Read one normalised string as tracking numbers: which formats it fits, with check digits.
 
 Pure domain code: no I/O. `normalise` folds what buyers type onto the form the format table
-(`bot.tracking.formats`) describes; `read` compares one such string with every format of its
+(`bot.tracking.numbers.formats`) describes; `read` compares one such string with every format of its
 length, repairing look-alike letters where a check digit confirms the repair.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.tracking.formats import FORMATS_BY_LENGTH, LOOKALIKE_LETTERS, Format
-from bot.tracking.s10_countries import COUNTRIES
+from bot.tracking.numbers.formats import FORMATS_BY_LENGTH, LOOKALIKE_LETTERS, Format
+from bot.tracking.numbers.s10_countries import COUNTRIES
 
 # --- normalisation -------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.tracking.readings import normalise
+from bot.tracking.numbers.read import normalise
 
 # Things that carry long digit strings but are not parcels. Checked only when a candidate
 # is weak (digits only) or sits inside a URL or e-mail address.

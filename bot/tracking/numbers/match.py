@@ -4,9 +4,9 @@ Pure domain code: no I/O. `find_numbers` scans free text (a chat message) and re
 tracking number with its courier, format, check-digit verdict and position. `check_number`
 reads a text meant to be exactly one number (a form slot) and also reports weak shapes.
 
-Reading one string against the format table lives in `bot.tracking.readings`; finding the
-windows of a message worth reading in `bot.tracking.scanning` (with `bot.tracking.chat_noise`
-ruling out dates, phones, links and the like). This module turns readings into verdicts.
+Reading one string against the format table lives in `read`; finding the windows of a message
+worth reading in `scan` (with `noise` ruling out dates, phones, links and the like). This module
+turns readings into verdicts; the package re-exports its public names.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.tracking.formats import MAX_LENGTH, MIN_LENGTH, Format
-from bot.tracking.readings import BAD, CHECKSUM, FULLWIDTH, Reading, normalise, read
-from bot.tracking.s10_countries import COUNTRIES, operator_for
-from bot.tracking.scanning import scan
+from bot.tracking.numbers.formats import MAX_LENGTH, MIN_LENGTH, Format
+from bot.tracking.numbers.read import BAD, CHECKSUM, FULLWIDTH, Reading, normalise, read
+from bot.tracking.numbers.s10_countries import COUNTRIES, operator_for
+from bot.tracking.numbers.scan import scan
 
 __all__ = ["Candidate", "Match", "check_number", "find_numbers", "normalise"]
 
@@ -29,7 +29,7 @@ class Candidate:
 
     courier: str  # e.g. "ups", "s10", "fedex"
     courier_name: str  # human readable, e.g. "UPS", "China Post"
-    format: str  # format id (bot.tracking.formats)
+    format: str  # format id (bot.tracking.numbers.formats)
     checksum: bool  # True when a check digit confirmed it
     check_failed: bool = False  # True when the shape fits but the check digit does not
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.tracking.typo_fixes import did_you_mean
+from bot.tracking.numbers.typos import did_you_mean
 
 
 def test_it_suggests_the_unique_neighbouring_digit_fix() -> None:

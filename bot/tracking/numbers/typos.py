@@ -8,7 +8,7 @@ made only when exactly one such fix gives a valid number of the same format: wit
 
 from __future__ import annotations
 
-from bot.tracking.numbers import check_number
+from bot.tracking.numbers.match import check_number
 
 
 def did_you_mean(number: str) -> str | None:
