@@ -29,6 +29,14 @@ async def is_blocked(conversation_id: str, *, session: AsyncSession) -> bool:
     return bool(blocked)
 
 
+async def language(conversation_id: str, *, session: AsyncSession) -> str | None:
+    """The language the conversation is answered in; None for a conversation not seen yet."""
+    found = await session.scalar(
+        select(Conversation.language).where(Conversation.id == conversation_id)
+    )
+    return str(found) if found else None
+
+
 async def offered_payloads(
     conversation_id: str, *, session: AsyncSession, limit: int = 100
 ) -> list[str]:

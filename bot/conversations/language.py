@@ -302,7 +302,8 @@ class LanguagePolicy:
         if not settling:
             return Choice(current)
         fallback = hinted or current
-        if len(words(text)) < MIN_WORDS:
+        # A command or a button's payload ("/request_human") is not the buyer's language.
+        if len(words(text)) < MIN_WORDS or text.lstrip().startswith("/"):
             return Choice(fallback, changed=fallback != current)
         code, score = identify(text)
         if code in self.offered:

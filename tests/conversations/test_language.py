@@ -30,6 +30,15 @@ def test_it_does_not_flip_on_a_number_or_one_word():
     assert POLICY.choose("ok", current="es", prior=None, earlier_messages=1).lang == "es"
 
 
+def test_a_button_payload_or_command_does_not_choose_the_language():
+    # "/request_human" reads as Portuguese to the identifier; it is no language at all.
+    for payload in ("/request_human", "/subscribe_updates", "/affirm"):
+        choice = POLICY.choose(payload, current="en", prior=None, earlier_messages=1)
+        assert (choice.lang, choice.changed) == ("en", False)
+    # A command as the first message still takes the channel's hint (Telegram's /start).
+    assert POLICY.choose("/greet", current="en", prior="de", earlier_messages=0).lang == "de"
+
+
 def test_it_sticks_after_the_first_messages():
     choice = POLICY.choose("where is my parcel now", current="es", prior=None, earlier_messages=5)
     assert choice.lang == "es"

@@ -12,6 +12,7 @@ person) is the router's decision; this module never reads or writes storage itse
 from __future__ import annotations
 
 import contextlib
+import functools
 import hmac
 import logging
 import re
@@ -53,6 +54,7 @@ from bot.conversations import buyers, dedupe, ownership
 from bot.conversations.outbox import Undelivered
 from bot.conversations.replies import Inbound, Reply
 from bot.conversations.router import AlreadyHandled, Router
+from bot.texts import DEFAULT_LANG, normalise
 from bot.texts import text as catalogue_text
 
 __all__ = ["ChannelServices", "TelegramChannel"]
@@ -136,7 +138,10 @@ class TelegramChannel:
         )
         await application.initialize()
         bot = application.bot
-        await sender.call_with_retry(lambda: bot.set_my_commands(commands.bot_commands()))
+        for language_code, menu in commands.menus():
+            await sender.call_with_retry(
+                functools.partial(bot.set_my_commands, menu, language_code=language_code)
+            )
         if self.webhook_mode:
             await sender.call_with_retry(
                 lambda: bot.set_webhook(
@@ -208,8 +213,9 @@ class TelegramChannel:
     async def _on_help(self, update: Update, _context: Any) -> None:
         assert update.effective_chat is not None
         if await self._claim_alone(update):
+            lang = await self._lang(update)
             await self.deliver(
-                update.effective_chat.id, [Reply(commands.help_text())], update=update
+                update.effective_chat.id, [Reply(commands.help_text(lang))], update=update
             )
 
     async def _on_unknown_command(self, update: Update, _context: Any) -> None:
@@ -220,8 +226,11 @@ class TelegramChannel:
             f"@{(self.application.bot.username or '').lower()}"
         )
         if addressed and await self._claim_alone(update):
+            lang = await self._lang(update)
             await self.deliver(
-                update.effective_chat.id, [Reply(commands.unknown_command_text())], update=update
+                update.effective_chat.id,
+                [Reply(commands.unknown_command_text(lang))],
+                update=update,
             )
 
     async def _on_message(self, update: Update, _context: Any) -> None:
@@ -245,7 +254,8 @@ class TelegramChannel:
         payload = await self._button_payload(chat_id, query.data or "")
         if payload is None:
             if await self._claim_alone(update):
-                await self.deliver(chat_id, [Reply(commands.expired_button_text())])
+                lang = await self._lang(update)
+                await self.deliver(chat_id, [Reply(commands.expired_button_text(lang))])
             return
         await self._turn(update, payload)
 
@@ -302,6 +312,20 @@ class TelegramChannel:
             return
         await self.deliver(chat.id, replies, update=update)
 
+    async def _lang(self, update: Update) -> str:
+        """The language for what the channel says by itself (help, unknown command, expired
+        button, failure): the conversation's language once there is one, before that the
+        buyer's Telegram language when we offer it."""
+        if update.effective_chat is not None:
+            async with self._services.sessionmaker() as session:
+                known = await buyers.language(
+                    conversation_id_for(update.effective_chat.id), session=session
+                )
+            if known:
+                return known
+        user = update.effective_user
+        return normalise(user.language_code if user else None)
+
     async def _bot_answers(self, conversation_id: str) -> bool:
         """Whether the bot (not a person) answers this conversation now; a hint for the typing
         indicator only; the router decides, atomically, who really answers."""
@@ -331,8 +355,9 @@ class TelegramChannel:
         log.error("telegram update %s failed: %r", update_id, context.error, exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
             with contextlib.suppress(TelegramError):
+                lang = await self._lang(update)
                 await self.deliver(
-                    update.effective_chat.id, [Reply(catalogue_text("gateway.failure"))]
+                    update.effective_chat.id, [Reply(catalogue_text("gateway.failure", lang))]
                 )
 
     # ---- sending ---------------------------------------------------------------------------
@@ -360,7 +385,17 @@ class TelegramChannel:
         buyer's message. Falsy with the reason when they could not all be delivered."""
         if self._sender is None:
             return Outcome(Sent.FAILED, "the Telegram channel is not running")
-        return await self._sender.deliver(chat_id, replies, reply_to=_reply_target(update))
+        lang = DEFAULT_LANG
+        if any(r.buttons and not r.text.strip() for r in replies):
+            # Buttons without words get a short "choose" line, in the buyer's language.
+            async with self._services.sessionmaker() as session:
+                lang = (
+                    await buyers.language(conversation_id_for(chat_id), session=session)
+                    or DEFAULT_LANG
+                )
+        return await self._sender.deliver(
+            chat_id, replies, reply_to=_reply_target(update), lang=lang
+        )
 
 
 def _reply_target(update: Update | None) -> int | None:

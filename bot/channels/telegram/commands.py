@@ -11,39 +11,48 @@ import re
 
 from telegram import BotCommand
 
-from bot.texts import text
+from bot.texts import DEFAULT_LANG, languages, text
 
 # The commands of Telegram's command menu, in menu order; descriptions are `telegram.command.*`.
 COMMANDS: tuple[str, ...] = ("track", "subscribe", "unsubscribe", "human", "help", "start")
 
 
-def help_text() -> str:
+def help_text(lang: str = DEFAULT_LANG) -> str:
     """What `/help` answers."""
-    return text("telegram.help")
+    return text("telegram.help", lang)
 
 
-def choose_text() -> str:
+def choose_text(lang: str = DEFAULT_LANG) -> str:
     """The text sent with buttons when a reply has buttons but no words."""
-    return text("telegram.choose")
+    return text("telegram.choose", lang)
 
 
-def expired_button_text() -> str:
+def expired_button_text(lang: str = DEFAULT_LANG) -> str:
     """The answer to a button whose payload can no longer be found."""
-    return text("telegram.expired_button")
+    return text("telegram.expired_button", lang)
 
 
-def unknown_command_text() -> str:
+def unknown_command_text(lang: str = DEFAULT_LANG) -> str:
     """The answer to a command the bot does not know: a note, then the help text."""
-    return f"{text('telegram.unknown_command')}\n\n{help_text()}"
+    return f"{text('telegram.unknown_command', lang)}\n\n{help_text(lang)}"
 
 
 # Deep-link payloads may only use these characters (Bot API: up to 64 of A-Z a-z 0-9 _ -).
 _DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-def bot_commands() -> list[BotCommand]:
-    """The command menu registered with setMyCommands."""
-    return [BotCommand(name, text(f"telegram.command.{name}")) for name in COMMANDS]
+def bot_commands(lang: str = DEFAULT_LANG) -> list[BotCommand]:
+    """The command menu registered with setMyCommands, described in `lang`."""
+    return [BotCommand(name, text(f"telegram.command.{name}", lang)) for name in COMMANDS]
+
+
+def menus() -> list[tuple[str | None, list[BotCommand]]]:
+    """Every command menu to register: (language_code, commands). `None` is the default menu
+    (English), shown to users whose Telegram language has no menu of its own; each other
+    language with a catalogue gets its own (Bot API: setMyCommands' `language_code`)."""
+    return [(None, bot_commands())] + [
+        (lang, bot_commands(lang)) for lang in languages() if lang != DEFAULT_LANG
+    ]
 
 
 def start_text(args: list[str]) -> str:

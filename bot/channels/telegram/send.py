@@ -30,6 +30,7 @@ from bot.channels.telegram.format import PARSE_MODE, escape, keyboard, split_tex
 from bot.channels.telegram.updates import conversation_id_for
 from bot.conversations.buyers import set_blocked
 from bot.conversations.replies import Reply
+from bot.texts import DEFAULT_LANG
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,12 @@ class Sender:
         self.retry_base_delay = retry_base_delay  # seconds; doubled per network-error retry
 
     async def deliver(
-        self, chat_id: int, replies: Sequence[Reply], *, reply_to: int | None = None
+        self,
+        chat_id: int,
+        replies: Sequence[Reply],
+        *,
+        reply_to: int | None = None,
+        lang: str = DEFAULT_LANG,
     ) -> Outcome:
         """Send replies in order: long texts split at Telegram's limit, buttons as an inline
         keyboard under the last piece. Stops at the first message that cannot be delivered
@@ -75,7 +81,7 @@ class Sender:
             markup = keyboard(reply.buttons)
             pieces = split_text(reply.text) if reply.text.strip() else []
             if not pieces and markup is not None:
-                pieces = [choose_text()]
+                pieces = [choose_text(lang)]
             for index, piece in enumerate(pieces):
                 last = index == len(pieces) - 1
                 outcome = await self.send_message(

@@ -110,6 +110,8 @@ class FakeBotApi:
     webhook_url: str = ""
     webhook_secret: str = ""
     commands: list[dict[str, Any]] = field(default_factory=list)
+    # setMyCommands per language_code ("" is the default menu).
+    menus: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     closing: bool = False  # ends pending long polls so the server stops at once
     _failures: list[_Failure] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -192,10 +194,17 @@ class FakeBotApi:
         user_id: int | None = None,
         chat_type: str = "private",
         reply_to_bot: bool = False,
+        language_code: str = "en",
     ) -> dict[str, Any]:
-        """A `message` update as Telegram sends it, with bot_command and mention entities."""
+        """A `message` update as Telegram sends it, with bot_command and mention entities;
+        `language_code` is the user's Telegram app language (IETF tag, e.g. "pt-br")."""
         user_id = user_id if user_id is not None else chat_id
-        user = {"id": user_id, "is_bot": False, "first_name": "Buyer", "language_code": "en"}
+        user = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": "Buyer",
+            "language_code": language_code,
+        }
         chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
         if chat_type == "private":
             chat["first_name"] = "Buyer"
@@ -366,7 +375,13 @@ class FakeBotApi:
         for command in commands:
             if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")):
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
-        self.commands = commands
+        # Bot API: a two-letter ISO 639-1 code, or empty/absent for the default menu.
+        language_code = params.get("language_code") or ""
+        if language_code and not re.fullmatch(r"[a-z]{2}", language_code):
+            raise ApiError(400, "Bad Request: invalid language code specified")
+        self.menus[language_code] = commands
+        if not language_code:
+            self.commands = commands
         return True
 
 

@@ -11,7 +11,9 @@ import httpx
 from sqlalchemy import select
 from starlette.applications import Starlette
 
+from bot import texts
 from bot.channels.telegram import TelegramChannel, telegram_routes
+from bot.channels.telegram.commands import COMMANDS
 from bot.channels.telegram.format import DIGEST_PREFIX, payload_digest
 from bot.conversations import transcript
 from bot.conversations.replies import Reply
@@ -165,6 +167,38 @@ async def test_help_is_answered_by_the_channel_itself(
     assert help_text == text("telegram.help")
     assert unknown == text("telegram.unknown_command") + "\n\n" + text("telegram.help")
     assert wiring.rasa.received == []
+
+
+async def test_it_registers_a_command_menu_per_language_with_a_catalogue(
+    fake_api: FakeBotApi, wiring_factory: Callable[..., Wiring]
+) -> None:
+    async with running(wiring_factory()):
+        pass
+    assert set(fake_api.menus) == {""} | {lang for lang in texts.languages() if lang != "en"}
+    for code, menu in fake_api.menus.items():
+        lang = code or "en"
+        assert [c["command"] for c in menu] == list(COMMANDS)
+        assert {c["command"]: c["description"] for c in menu} == {
+            name: text(f"telegram.command.{name}", lang) for name in COMMANDS
+        }
+    german = {c["command"]: c["description"] for c in fake_api.menus["de"]}
+    assert german["track"] != text("telegram.command.track", "en")
+
+
+async def test_a_new_buyer_gets_help_in_their_telegram_language(
+    fake_api: FakeBotApi, wiring_factory: Callable[..., Wiring]
+) -> None:
+    wiring = wiring_factory()
+    async with running(wiring):
+        fake_api.queue_update(fake_api.message_update(CHAT, "/help", language_code="de-AT"))
+        fake_api.queue_update(fake_api.message_update(CHAT + 1, "/help", language_code="ja"))
+        await fake_api.until(
+            lambda: len(fake_api.sent_to(CHAT)) == 1 and len(fake_api.sent_to(CHAT + 1)) == 1
+        )
+    assert fake_api.texts_to(CHAT) == [text("telegram.help", "de")]
+    assert text("telegram.help", "de") != text("telegram.help", "en")
+    # A language we have no catalogue for gets English.
+    assert fake_api.texts_to(CHAT + 1) == [text("telegram.help", "en")]
 
 
 # ---- buttons --------------------------------------------------------------------------------
