@@ -132,22 +132,37 @@ def bench_heldout(url: str, client: httpx.Client, show_wrong: bool) -> list[floa
     import re
 
     from bench.heldout import heldout_sets, report, score
+    from bench.languages import PerLanguage
 
     threshold = fallback_threshold()
     trained = training_texts()
     timings: list[float] = []
+    languages = PerLanguage()
+    current_set = ""
 
     def parse(text: str) -> tuple[str, float]:
         t0 = time.perf_counter()
         response = client.post(f"{url}/model/parse", json={"text": text})
-        timings.append((time.perf_counter() - t0) * 1000)
+        millis = (time.perf_counter() - t0) * 1000
+        timings.append(millis)
         response.raise_for_status()
-        intent = response.json()["intent"]
+        body = response.json()
+        found = {
+            str(e.get("value", "")).replace(" ", "").upper()
+            for e in body.get("entities", [])
+            if e.get("entity") == "tracking_number"
+        }
+        if current_set:
+            languages.add_parse(current_set, text, found, millis)
+        intent = body["intent"]
         return intent["name"], float(intent["confidence"])
 
     total = correct = wrong_confident = 0
     for name, examples in heldout_sets().items():
+        current_set = name
         result = score(name, examples, parse, threshold)
+        current_set = ""
+        languages.add_score(name, result)
         total += result.total
         correct += result.correct
         wrong_confident += result.confidently_wrong
@@ -165,6 +180,8 @@ def bench_heldout(url: str, client: httpx.Client, show_wrong: bool) -> list[floa
         f"wrong {wrong_confident / total:.1%} (fallback threshold {threshold}; targets >= 0.90, "
         "<= 5%)"
     )
+    for line in languages.report():
+        print(line)
     return timings
 
 

@@ -23,3 +23,15 @@ def test_it_has_at_least_300_held_out_messages_with_known_intents() -> None:
 
 def test_no_held_out_file_lives_where_training_reads() -> None:
     assert not any((ROOT / "data").rglob("*.txt"))
+
+
+def test_it_knows_which_numbers_a_held_out_message_holds() -> None:
+    from bench.languages import expected_numbers, set_language
+
+    assert expected_numbers("dónde está mi paquete rr 123 456 785 cn???") == {"RR123456785CN"}
+    assert expected_numbers("трек 1Z5R89390357567127, и LP526018152HK тоже") == {
+        "1Z5R89390357567127",
+        "LP526018152HK",
+    }
+    assert expected_numbers("pedido 1001 de 3 semanas") == set()
+    assert (set_language("lang_pt"), set_language("fresh")) == ("pt", "en")
