@@ -4,6 +4,7 @@ refused with Rasa's error) while doing less work."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import inspect
@@ -50,9 +51,20 @@ def test_it_keeps_the_signatures_of_the_patched_functions(patched: None) -> None
     )
     assert list(inspect.signature(EndpointConfig.session).parameters) == ["self"]
     assert list(inspect.signature(tracker_store.create_engine_kwargs).parameters) == ["url"]
+    assert list(inspect.signature(tracker_store.SQLTrackerStore.save).parameters) == [
+        "self",
+        "tracker",
+    ]
+    assert list(inspect.signature(tracker_store.SQLTrackerStore._retrieve).parameters) == [
+        "self",
+        "sender_id",
+        "fetch_events_from_all_sessions",
+    ]
     assert RemoteAction._validate_action_result.parceldesk_patched
     assert EndpointConfig.session.parceldesk_patched
     assert tracker_store.create_engine_kwargs.parceldesk_patched
+    assert tracker_store.SQLTrackerStore.save.parceldesk_patched
+    assert tracker_store.SQLTrackerStore._retrieve.parceldesk_patched
 
 
 def test_it_installs_and_removes_the_patches() -> None:
@@ -242,8 +254,9 @@ def test_it_pools_sqlite_tracker_connections_in_wal_mode(patched: None, tmp_path
     from rasa.shared.core.events import SlotSet, UserUttered
     from sqlalchemy.pool import QueuePool
 
+    original = next(o for _, name, o in rasa_patches._originals if name == "create_engine_kwargs")
     assert tracker_store.create_engine_kwargs("postgresql://u@h/db") == (
-        rasa_patches._originals[-1][2]("postgresql://u@h/db")
+        original("postgresql://u@h/db")
     )
     tracker, domain = _tracker_and_domain()
     store = tracker_store.SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))
@@ -259,3 +272,154 @@ def test_it_pools_sqlite_tracker_connections_in_wal_mode(patched: None, tmp_path
     with sqlite3.connect(tmp_path / "t.db") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.engine.dispose()
+
+
+# --- SQL tracker store queries -------------------------------------------------------------
+
+
+def _scenario_steps() -> list[list[Any]]:
+    """Events added between saves: a first turn, a second turn, a save with nothing new, a new
+    session, a slot reset and another message (so the "latest session" filter and the count
+    of stored events both matter)."""
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        BotUttered,
+        SessionStarted,
+        SlotSet,
+        UserUttered,
+    )
+
+    def user(text: str, intent: str, at: float) -> Any:
+        return UserUttered(text, {"name": intent, "confidence": 0.9}, timestamp=at)
+
+    return [
+        [
+            ActionExecuted("action_session_start", timestamp=1.0),
+            SessionStarted(timestamp=1.0),
+            ActionExecuted("action_listen", timestamp=1.0),
+            user("where is RR123456785CN", "track_parcel", 2.0),
+            SlotSet("tracking_number", "RR123456785CN", timestamp=2.1),
+        ],
+        [
+            ActionExecuted("action_track_parcel", timestamp=2.2),
+            BotUttered("in transit", {"buttons": []}, timestamp=2.3),
+            ActionExecuted("action_listen", timestamp=2.4),
+        ],
+        [],
+        [
+            ActionExecuted("action_session_start", timestamp=9.0),
+            SessionStarted(timestamp=9.0),
+            ActionExecuted("action_listen", timestamp=9.0),
+            user("hi", "greet", 9.5),
+        ],
+        [SlotSet("tracking_number", None, timestamp=9.6), user("thanks", "thank", 9.7)],
+    ]
+
+
+def _rows(store: Any) -> list[tuple[Any, ...]]:
+    import sqlalchemy as sa
+
+    table = store.SQLEvent.__table__
+    with store.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(sa.select(table).order_by(table.c.id))]
+
+
+async def _play(store: Any, patched_steps: set[int]) -> list[Any]:
+    """Save the scenario step by step, with the patched functions in the steps named (Rasa's
+    own in the others); after each save, what the store gives back (latest session and all
+    sessions) and the rows of the events table."""
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+    seen: list[Any] = []
+    tracker = DialogueStateTracker("guard", store.domain.slots)
+    empty = DialogueStateTracker("nobody", store.domain.slots)
+    for index, step in enumerate(_scenario_steps()):
+        if index in patched_steps:
+            rasa_patches.apply()
+        try:
+            for event in step:
+                tracker.update(event)
+            await store.save(tracker)
+            await store.save(empty)  # a tracker without events stores nothing
+            trackers = [
+                await store.retrieve("guard"),
+                await store.retrieve_full_tracker("guard"),
+                await store.retrieve("nobody"),
+            ]
+        finally:
+            rasa_patches.revert()
+        states = [t.current_state(EventVerbosity.ALL) if t else None for t in trackers]
+        seen.append((states, _rows(store)))
+    return seen
+
+
+def _store(url: str) -> Any:
+    from rasa.core import tracker_store
+    from sqlalchemy.engine import make_url
+
+    _, domain = _tracker_and_domain()
+    parsed = make_url(url)
+    return tracker_store.SQLTrackerStore(
+        domain,
+        dialect=parsed.drivername,
+        host=parsed.host,
+        port=parsed.port,
+        db=parsed.database,
+        username=parsed.username,
+        password=parsed.password,
+    )
+
+
+@contextlib.contextmanager
+def _database(kind: str, tmp_path: Path, name: str) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / name}"
+        return
+    from tests.support.postgres import fresh_database
+
+    with fresh_database() as url:
+        yield url
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("patched_steps", [{0, 1, 2, 3, 4}, {1, 3}, {0, 2, 4}])
+async def test_the_tracker_store_stores_and_returns_what_rasa_does(
+    kind: str, patched_steps: set[int], tmp_path: Path
+) -> None:
+    with (
+        _database(kind, tmp_path, "rasa.db") as rasa_url,
+        _database(kind, tmp_path, "mixed.db") as mixed_url,
+    ):
+        rasa_store, mixed_store = _store(rasa_url), _store(mixed_url)
+        try:
+            expected = await _play(rasa_store, set())
+            assert await _play(mixed_store, patched_steps) == expected
+        finally:
+            rasa_store.engine.dispose()
+            mixed_store.engine.dispose()
+    assert expected[-1][0][0] != expected[-1][0][1]  # the session filter did something
+    # 14 events, 22 rows: a tracker holding two sessions has its older events stored again
+    # (Rasa counts only the latest session's); the patch keeps that too.
+    assert len(expected[-1][1]) == 22
+
+
+async def test_the_tracker_store_runs_core_statements_not_orm_units_of_work(
+    patched: None, tmp_path: Path
+) -> None:
+    import sqlalchemy as sa
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    store = _store(f"sqlite:///{tmp_path / 't.db'}")
+    statements: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    tracker = DialogueStateTracker("guard", store.domain.slots)
+    await store.save(tracker)  # no events: no database work at all
+    assert statements == []
+    for text in ("hi", "where is my parcel", "thanks"):
+        tracker.update(ActionExecuted("action_listen"))
+        tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
+    await store.save(tracker)
+    store.engine.dispose()
+    # One count, one executemany for the six events (Rasa: a count and six INSERTs).
+    assert [s.split()[0] for s in statements] == ["SELECT", "INSERT"]
