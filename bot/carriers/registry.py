@@ -9,9 +9,14 @@ import httpx
 
 from bot.carriers.base import Provider
 from bot.carriers.providers import specs
+from bot.carriers.providers.demo import SPEC as DEMO_SPEC
 from bot.config import Settings
+from bot.tracking.model import Shipment
 
 log = logging.getLogger(__name__)
+
+# The built-in provider whose histories are invented (bot.carriers.providers.demo).
+DEMO = DEMO_SPEC.name
 
 
 def build_providers(settings: Settings, client: httpx.AsyncClient) -> list[Provider]:
@@ -39,9 +44,27 @@ def build_providers(settings: Settings, client: httpx.AsyncClient) -> list[Provi
     return providers
 
 
+def configured(settings: Settings) -> list[str]:
+    """The enabled providers that have their required settings: the ones that will answer.
+    (A name `build_providers` would reject is left to it.)"""
+    known = specs()
+    return [
+        name
+        for name in settings.providers
+        if name in known and not known[name].missing(known[name].read(settings.env))
+    ]
+
+
 def only_demo(settings: Settings) -> bool:
-    """True when the demo carrier is the only provider enabled: every answer is invented."""
-    return set(settings.providers) <= {"demo"}
+    """True when the demo carrier is the only provider that will answer: every answer is
+    invented. A real carrier named in PARCELDESK_PROVIDERS without its key does not count,
+    since it is left out at start-up."""
+    return set(configured(settings)) <= {DEMO}
+
+
+def is_demo(shipment: Shipment) -> bool:
+    """True when the demo carrier contributed to this answer (its data is invented)."""
+    return any(source.provider == DEMO for source in shipment.sources)
 
 
 def real_carrier_keys() -> list[str]:

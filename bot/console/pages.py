@@ -11,6 +11,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from bot.carriers.registry import only_demo, real_carrier_keys
 from bot.console import auth
 
 HERE = Path(__file__).resolve().parent
@@ -34,6 +35,9 @@ async def app_page(request: Request) -> Response:
         {
             "agent": staff.agent,
             "conversation_id": request.path_params.get("conversation_id", ""),
+            # With only the demo carrier on, a banner says every parcel answer is invented.
+            "demo_data": only_demo(request.app.state.services.settings),
+            "real_carrier_keys": real_carrier_keys(),
         },
     )
 

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from bot import texts
+from bot.carriers.registry import is_demo
 from bot.carriers.service import TrackingService, build_tracking_service
 from bot.tracking.explain import Diagnosis, diagnose, reason_title
 from bot.tracking.numbers import check_number
@@ -60,6 +61,8 @@ async def parcel(
         "partial": shipment.partial,
         "stale_seconds": shipment.stale_seconds,
         "sources": [s.to_dict() for s in shipment.sources],
+        # Invented by the built-in demo carrier: the panel marks it so nobody takes it as real.
+        "demo": is_demo(shipment),
         "events": [e.to_dict() for e in shipment.sorted_events()],
         "diagnosis": _diagnosis(diagnosis, lang),
     }

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 
 import httpx
 import pytest
 
-from bot.carriers.registry import build_providers, carriers_notice
+from bot.carriers.registry import build_providers, carriers_notice, is_demo, only_demo
 from bot.config import Settings
+from bot.tracking.model import Shipment, Source, Status
 
 
 def settings(**env: str) -> Settings:
@@ -58,6 +60,26 @@ def test_it_says_plainly_when_only_the_demo_carrier_answers() -> None:
 
 
 def test_it_names_the_enabled_providers_otherwise() -> None:
-    assert carriers_notice(settings(PARCELDESK_PROVIDERS="17track,demo")) == (
-        "providers 17track, demo"
-    )
+    configured = settings(PARCELDESK_PROVIDERS="17track,demo", PARCELDESK_17TRACK_API_KEY="t")
+    assert carriers_notice(configured) == "providers 17track, demo"
+    assert only_demo(configured) is False
+
+
+def test_a_real_carrier_named_without_its_key_leaves_the_demo_carrier_alone() -> None:
+    # 17TRACK is left out at start-up without its key, so every answer is still invented.
+    unkeyed = settings(PARCELDESK_PROVIDERS="17track,demo")
+    assert only_demo(unkeyed) is True
+    assert carriers_notice(unkeyed).startswith("demo carrier only: every parcel answer is invented")
+
+
+def test_an_answer_is_demo_data_when_the_demo_carrier_contributed_to_it() -> None:
+    now = datetime(2024, 5, 6, tzinfo=timezone.utc)
+
+    def answer(*providers: str) -> Shipment:
+        sources = tuple(Source(provider=p, ok=True, fetched_at=now) for p in providers)
+        return Shipment(number="RR123456785CN", status=Status.IN_TRANSIT, sources=sources)
+
+    assert is_demo(answer("demo")) is True
+    assert is_demo(answer("17track", "demo")) is True
+    assert is_demo(answer("17track")) is False
+    assert is_demo(answer()) is False

@@ -3,15 +3,20 @@ iframe (`/widget/frame`), their static assets, and the demo shop page at `/`."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.carriers.registry import only_demo
 from bot.channels.widget import origins
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+# The demo shop page's blocks that only make sense while the demo carrier alone answers.
+_DEMO_DATA = re.compile(r"<!--demo-data.*?<!--/demo-data-->\n?", re.DOTALL)
 
 # Headers for everything the widget serves.
 BASE_HEADERS = {
@@ -74,10 +79,15 @@ async def frame(request: Request) -> Response:
     )
 
 
-async def shop(_request: Request) -> Response:
-    """The demo shop page: embeds the widget exactly the way a shop would."""
-    return FileResponse(
-        STATIC_DIR / "shop.html",
+async def shop(request: Request) -> Response:
+    """The demo shop page: embeds the widget exactly the way a shop would. While the demo
+    carrier is the only one answering, a banner and the chat's title say the answers are demo
+    data; with a real carrier configured the page's demo-data blocks are left out."""
+    page = (STATIC_DIR / "shop.html").read_text(encoding="utf-8")
+    if not only_demo(request.app.state.services.settings):
+        page = _DEMO_DATA.sub("", page)
+    return Response(
+        page,
         media_type="text/html; charset=utf-8",
         headers={**BASE_HEADERS, "Cache-Control": "no-store"},
     )

@@ -460,7 +460,15 @@
     const card = el("section", "card parcel-card");
     const head = el("div", "parcel-head");
     head.append(el("h3", "mono", parcel.number));
-    if (parcel.status_label) head.append(el("span", "pill pill-parcel", parcel.status_label));
+    const tags = el("span", "parcel-tags");
+    if (parcel.status_label) tags.append(el("span", "pill pill-parcel", parcel.status_label));
+    // Invented by the built-in demo carrier: said in words, not only by colour.
+    if (parcel.demo) {
+      const demo = el("span", "demo-tag", "Demo data");
+      demo.title = "Invented by the built-in demo carrier, not a real carrier's answer";
+      tags.append(demo);
+    }
+    head.append(tags);
     card.append(head);
     if (parcel.error) { card.append(el("p", "form-error", parcel.error)); return card; }
     const route = [parcel.origin_country, parcel.destination_country].map((c) => c || "?").join(" → ");
