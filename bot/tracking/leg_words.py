@@ -27,13 +27,15 @@ EXPORT: dict[str, tuple[str, ...]] = {
         "departure from country of origin",
         "from departure country",
         "leaving from departure country",
+        "crossing border",
     ),
     "pt": ("saída do país de origem", "saiu do país de origem", "exportação"),
     "es": ("salida del país de origen", "ha salido del país de origen", "exportación"),
     "de": ("ausfuhr", "hat das absenderland verlassen", "abflug ins zielland"),
     "fr": ("départ du pays d'origine", "a quitté le pays d'origine", "exportation"),
     "ru": ("покинуло территорию", "покинуло место международного обмена", "экспорт"),
-    "zh": ("交航", "已出口", "出口互换局", "离开互换局", "航班起飞", "出口直封"),
+    # "发往…航站 / 机场": sent to the air mail terminal / airport, i.e. to the airline.
+    "zh": ("交航", "已出口", "出口互换局", "离开互换局", "航班起飞", "出口直封", "航站", "机场"),
 }
 # The parcel arrived in the destination country.
 IMPORT: dict[str, tuple[str, ...]] = {
@@ -49,6 +51,8 @@ IMPORT: dict[str, tuple[str, ...]] = {
         "handed to the local",
         "local post",
         "last mile",
+        "received in destination country",
+        "local delivery company",
     ),
     "pt": ("recebido pelos correios do brasil", "chegada ao país de destino", "recebido no brasil"),
     "es": ("llegada al país de destino", "ha llegado al país de destino", "importación"),
@@ -60,7 +64,15 @@ IMPORT: dict[str, tuple[str, ...]] = {
 # The parcel is with customs.
 CUSTOMS: dict[str, tuple[str, ...]] = {
     "en": ("customs", "clearance"),
-    "pt": ("aduaneira", "alfândega", "alfandega", "receita federal"),
+    # Brazil's customs decisions: "Análise concluída - importação (não) autorizada".
+    "pt": (
+        "aduaneira",
+        "alfândega",
+        "alfandega",
+        "receita federal",
+        "importação autorizada",
+        "importação não autorizada",
+    ),
     "es": ("aduana",),
     "de": ("zoll",),
     "fr": ("douane",),
@@ -69,8 +81,17 @@ CUSTOMS: dict[str, tuple[str, ...]] = {
 }
 # Customs let it go.
 CUSTOMS_DONE: dict[str, tuple[str, ...]] = {
-    "en": ("released", "cleared", "completed", "complete", "finished"),
-    "pt": ("finalizada", "liberado", "liberada"),
+    "en": (
+        "released",
+        "cleared",
+        "completed",
+        "complete",
+        "finished",
+        "leaving customs",
+        "left customs",
+        "departed from customs",
+    ),
+    "pt": ("finalizada", "liberado", "liberada", "importação autorizada"),
     "es": ("liberado", "liberada", "despachado"),
     "de": ("abgeschlossen", "freigegeben"),
     "fr": ("dédouané", "terminé"),
@@ -120,7 +141,8 @@ PRECLEARANCE: dict[str, tuple[str, ...]] = {
         "electronic customs",
         "customs data received",
     ),
-    "pt": ("informações enviadas para análise da autoridade aduaneira",),
+    # "Informações (eletrônicas) enviadas para análise da autoridade aduaneira"
+    "pt": ("enviadas para análise da autoridade aduaneira",),
     "es": ("información enviada a aduana", "predeclaración"),
     "de": ("zolldaten übermittelt", "elektronische zollanmeldung"),
     "fr": ("données douanières transmises", "pré-dédouanement"),

@@ -52,14 +52,18 @@ def chronological(event: Event) -> tuple[Any, ...]:
 
 
 def _has(text: str, words: Iterable[str]) -> bool:
-    lowered = text.lower()
+    # Whitespace runs count as one space: carriers publish "Received by local  delivery company".
+    lowered = " ".join(text.lower().split())
     return any(word in lowered for word in words)
 
 
 def is_customs_release(event: Event) -> bool:
-    """True when the scan says customs let the parcel go."""
+    """True when the scan says customs let the parcel go. An authorisation that still waits
+    for payment ("Importação autorizada ... - aguardando pagamento") is not a release."""
     if event.sub_status == SubStatus.CUSTOMS_RELEASED:
         return True
+    if _has(event.description, PAYMENT_DUE_WORDS):
+        return False
     return _has(event.description, CUSTOMS_WORDS) and _has(event.description, CUSTOMS_DONE_WORDS)
 
 
@@ -135,6 +139,16 @@ def countries(shipment: Shipment, events: tuple[Event, ...]) -> tuple[str | None
     return origin, destination
 
 
+def _at_origin_before_departure(
+    event: Event, origin: str | None, where: str | None, departed: bool
+) -> bool:
+    """True when a customs scan that names no country happened in the origin country: the
+    parcel has not left yet and its latest scan that named a country was there."""
+    if event.country or departed or origin is None:
+        return False
+    return where == origin and (is_customs(event) or is_customs_release(event))
+
+
 def current_leg(events: tuple[Event, ...], origin: str | None, destination: str | None) -> str:
     """The leg the latest scans in `events` (oldest first) put the parcel on: "origin",
     "international", "customs", "destination", or "domestic" when origin equals destination."""
@@ -142,32 +156,52 @@ def current_leg(events: tuple[Event, ...], origin: str | None, destination: str 
         return "domestic"
     leg = "origin"
     departed = False
-    arrived = False  # a scan in the destination country (or worded as an arrival) was seen
+    arrived = False  # a scan put the parcel itself in the destination country
+    ahead = False  # the leg so far comes only from customs scans seen before the parcel moved
+    where: str | None = None  # the country of the latest scan that named one
     for event in sorted(scanned(events), key=chronological):
         country = (event.country or "").upper() or None
-        if is_export_customs(event, origin):
+        if is_export_customs(event, origin) or _at_origin_before_departure(
+            event, origin, where, departed
+        ):
+            where = country or where
             continue  # export formalities: still in the origin country
-        if is_customs_release(event):
-            candidate = "destination"
-        elif is_customs(event):
-            if not arrived and _has(event.description, PRECLEARANCE_WORDS):
+        where = country or where
+        if is_customs_release(event) or is_customs(event):
+            if not arrived and not departed:
+                ahead = True  # customs data before the parcel left: possibly sent ahead
+            if is_customs_release(event):
+                leg = "destination"
+            elif not arrived and _has(event.description, PRECLEARANCE_WORDS):
                 continue  # data sent ahead of the parcel: it has not reached customs yet
-            # Customs can follow an arrival scan, so this may move the leg back from destination.
-            leg = "customs"
+            else:
+                # Customs can follow an arrival scan, so this may move the leg back.
+                leg = "customs"
             continue
-        elif event.sub_status == SubStatus.ARRIVAL and (not country or country != origin):
+        if (
+            event.sub_status == SubStatus.ARRIVAL
+            and (not country or country != origin)
+            # An arrival in a known third country is a transit hub, not the destination.
+            and (not country or not destination or country == destination)
+        ):
             candidate = "destination"  # the provider says: arrived in the destination country
         elif (country and country == destination) or _has(event.description, IMPORT_WORDS):
             candidate = "destination"
         elif is_departure(event, origin):
             candidate = "international"
-            if leg == "customs" and not departed:
-                # A destination customs scan before the departure was a pre-clearance (data
+            if ahead and not arrived:
+                # Destination customs scans before the departure were a pre-clearance (data
                 # sent ahead): the parcel is only now leaving the origin country.
                 leg = "international"
             departed = True
+            ahead = False
         elif country and origin and country != origin:
             candidate = "international"  # a transit country
+        elif event.sub_status == SubStatus.PICKED_UP and ahead and not arrived:
+            # Accepted by the origin post after customs had answered: those customs scans were
+            # data sent ahead of the parcel, which is only now on the origin leg.
+            leg = candidate = "origin"
+            ahead = False
         else:
             candidate = leg
         arrived = arrived or candidate == "destination"

@@ -6,6 +6,8 @@ import uuid
 
 import pytest
 
+from bot import texts
+from tests.e2e.language_cases import ASK, problems
 from tests.support.stack import Stack, running_stack, say
 
 
@@ -19,19 +21,24 @@ def _text(messages: list[dict]) -> str:
     return "\n".join(m["text"] for m in messages)
 
 
-def test_it_tracks_in_german_with_a_german_date_and_country(stack: Stack) -> None:
-    conversation = f"de-{uuid.uuid4().hex[:8]}"
-    reply = _text(say(stack, conversation, "wo ist mein paket RR123456785CN"))
-    assert "Sendung RR123456785CN (China Post): unterwegs" in reply
-    assert "Deutschland" in reply
-    assert ". November" in reply or ". Dezember" in reply or "vor " in reply
+@pytest.mark.parametrize("lang", sorted(ASK))
+def test_it_tracks_in_each_language_with_its_date_and_country_name(stack: Stack, lang: str) -> None:
+    conversation = f"{lang}-{uuid.uuid4().hex[:8]}"
+    reply = _text(say(stack, conversation, ASK[lang]))
+    assert problems(reply, lang) == [], reply
+
+
+def test_every_offered_language_has_a_case() -> None:
+    assert set(ASK) == set(texts.languages())
 
 
 def test_a_rasa_response_comes_from_the_catalogue_in_the_conversations_language(
     stack: Stack,
 ) -> None:
     conversation = f"de-{uuid.uuid4().hex[:8]}"
-    assert "Hallo!" in _text(say(stack, conversation, "hallo, wo ist mein paket?"))
+    # A question without a number: Rasa's `utter_ask_tracking_number`, from the catalogue.
+    reply = _text(say(stack, conversation, "hallo, wo ist mein paket?"))
+    assert reply == texts.text("utter_ask_tracking_number", "de")
 
 
 def test_the_buyer_can_switch_language_mid_conversation(stack: Stack) -> None:

@@ -7,7 +7,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.tracking.leg_words import CUSTOMS, DELIVERY_ATTEMPT, EXPORT, IMPORT, PAYMENT_DUE
-from bot.tracking.legs import current_leg, is_delivery_attempt, needs_customs_action
+from bot.tracking.legs import (
+    current_leg,
+    is_customs,
+    is_customs_release,
+    is_delivery_attempt,
+    needs_customs_action,
+)
 from bot.tracking.model import Event, Shipment, Status, SubStatus
 
 START = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
@@ -86,3 +92,59 @@ def test_a_chinese_domestic_departure_from_a_sorting_centre_is_not_an_export() -
 def test_a_failed_delivery_attempt_is_recognised_in_any_language(lang: str) -> None:
     event = Event(START, DELIVERY_ATTEMPT[lang][0])
     assert is_delivery_attempt(event)
+
+
+# Phrasings found in real histories (tests/tracking/fixtures/real_histories/).
+
+
+@pytest.mark.parametrize(
+    "departure",
+    [
+        "Crossing border and in transit to carrier hub",  # Landmark Global, US to GB
+        "离开上海市 发往上海浦东航站",  # China EMS: to the Pudong air mail terminal
+        "离开苏州市 发往纽约肯尼迪机场（经转）",  # China Post via Yanwen: to JFK airport
+    ],
+)
+def test_a_hand_over_to_the_border_or_the_airline_is_a_departure(departure: str) -> None:
+    events = scans(("Accepted", "CN"), (departure, None))
+    assert current_leg(events, "CN", "US") == "international"
+
+
+@pytest.mark.parametrize(
+    "arrival",
+    [
+        "Received in destination country",  # Landmark Global, at Heston
+        "Received by local delivery company",  # Cainiao, hand-over to Israel Post
+    ],
+)
+def test_a_receipt_in_the_destination_country_is_the_destination_leg(arrival: str) -> None:
+    events = scans(("Accepted", "US"), ("Crossing border and in transit to carrier hub", "US"))
+    arrived = (*events, Event(START + timedelta(days=2), arrival))
+    assert current_leg(arrived, "US", "GB") == "destination"
+
+
+def test_leaving_customs_is_a_release() -> None:
+    events = scans(("Arrived at customs", None), ("Leaving customs", None))
+    assert current_leg(events, "CN", "IL") == "destination"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "Informações enviadas para análise da autoridade aduaneira/órgãos anuentes",
+        "Informações eletrônicas enviadas para análise da autoridade aduaneira",
+    ],
+)
+def test_brazils_customs_data_sent_before_posting_is_not_customs(data: str) -> None:
+    # Correios NL999340452BR: the data reaches Curitiba hours before the parcel is posted.
+    events = scans((data, "BR"), ("Objeto postado", None, SubStatus.PICKED_UP))
+    assert current_leg(events, None, "BR") == "origin"
+
+
+def test_brazils_customs_decisions_are_customs_scans() -> None:
+    (authorised, refused) = scans(
+        ("Análise concluída - importação autorizada", "BR"),
+        ("Análise concluída - importação não autorizada", "BR"),
+    )
+    assert is_customs_release(authorised)
+    assert is_customs(refused) and not is_customs_release(refused)

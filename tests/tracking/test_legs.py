@@ -144,3 +144,88 @@ def test_simultaneous_scans_sort_the_same_whatever_order_they_arrive_in():
     backward = sorted((delivered, accepted), key=chronological)
     assert forward == backward
     assert forward[-1] is delivered
+
+
+# Rules taken from real histories (tests/tracking/fixtures/real_histories/): each test replays
+# the scans of one published history that the rule decides.
+
+
+def test_an_arrival_in_a_third_country_is_a_transit_hub_not_the_destination():
+    # UPS 1Z1202R66698804005, Belgium to Australia through Cologne and Singapore.
+    events = scans(
+        ("Departed from Facility", "BE", SubStatus.DEPARTURE),
+        ("Arrived at Facility", "DE", SubStatus.ARRIVAL),
+        ("Departed from Facility", "DE", SubStatus.DEPARTURE),
+        ("Arrived at Facility", "SG", SubStatus.ARRIVAL),
+    )
+    assert current_leg(events, "BE", "AU") == "international"
+    arrived = (*events, *scans(("Arrived at Facility", "AU", SubStatus.ARRIVAL)))
+    assert current_leg(arrived, "BE", "AU") == "destination"
+
+
+def test_an_arrival_abroad_is_the_destination_when_the_destination_is_unknown():
+    events = scans(("Accepted", "BE"), ("Arrived at Facility", "SG", SubStatus.ARRIVAL))
+    assert current_leg(events, "BE", None) == "destination"
+
+
+def test_a_customs_scan_naming_no_country_before_the_departure_is_the_senders_side():
+    # UPS 1Z1202R66698804005: export clearance in Belgium, partly on scans without a place.
+    events = scans(
+        ("Pickup Scan ", "BE", SubStatus.PICKED_UP),
+        ("We have your package", "BE"),
+        ("UPS has received the information needed to submit your package for clearance.", None),
+        ("Your package has been released by the government agency.", None),
+    )
+    assert current_leg(events, "BE", "AU") == "origin"
+
+
+def test_a_customs_scan_naming_no_country_after_the_departure_is_destination_customs():
+    agency = "The package is at the clearing agency awaiting final release."
+    events = scans(
+        ("Pickup Scan ", "BE", SubStatus.PICKED_UP),
+        ("Departed from Facility", "BE", SubStatus.DEPARTURE),
+        (agency, None, SubStatus.CUSTOMS_PROCESSING),
+    )
+    assert current_leg(events, "BE", "AU") == "customs"
+
+
+PICKED_UP = SubStatus.PICKED_UP
+
+
+def test_an_acceptance_after_a_customs_authorisation_shows_it_was_data_sent_ahead():
+    # Correios NN085351155BR: import authorised two days before the parcel was posted abroad.
+    events = scans(
+        ("Informações enviadas para análise da autoridade aduaneira/órgãos anuentes", None),
+        ("Análise concluída - importação autorizada", None),
+    )
+    posted = (*events, Event(START + timedelta(days=2), "Objeto postado", sub_status=PICKED_UP))
+    assert current_leg(posted, None, "BR") == "origin"
+    arrival = Event(START + timedelta(days=6), "Objeto recebido pelos Correios do Brasil")
+    arrived = (*posted, arrival)
+    assert current_leg(arrived, None, "BR") == "destination"
+
+
+def test_an_acceptance_after_an_arrival_does_not_move_the_leg_back():
+    events = scans(
+        ("Objeto recebido pelos Correios do Brasil", "BR", SubStatus.ARRIVAL),
+        ("Fiscalização aduaneira finalizada", "BR"),
+        ("Objeto postado", None, SubStatus.PICKED_UP),
+    )
+    assert current_leg(events, None, "BR") == "destination"
+
+
+def test_an_authorisation_still_waiting_for_payment_is_not_a_release():
+    (waiting,) = scans(
+        ("Importação autorizada pela autoridade competente - aguardando pagamento", "BR")
+    )
+    assert is_customs(waiting) and not is_customs_release(waiting)
+    assert needs_customs_action(waiting, Shipment(number="NN1", status=Status.IN_TRANSIT))
+
+
+def test_wording_is_matched_whatever_the_spacing():
+    # Cainiao RS0814398526Y publishes "Received by local  delivery company" (two spaces).
+    events = scans(
+        ("Arrived at customs", None, SubStatus.CUSTOMS_PROCESSING),
+        ("Received by local  delivery company", None),
+    )
+    assert current_leg(events, "CN", "IL") == "destination"

@@ -1,4 +1,4 @@
-"""The diagnosis on real scan histories (tests/tracking/fixtures/real_histories.py), each
+"""The diagnosis on real scan histories (tests/tracking/fixtures/real_histories/), each
 replayed at stated moments: the events up to that moment, as a provider would return them."""
 
 from __future__ import annotations
@@ -54,7 +54,32 @@ def test_it_gives_the_expected_reason_on_a_real_history(
     assert diagnosis.reason == reason, diagnosis.to_dict()["evidence"]
 
 
+def carrier_family(history: History) -> str:
+    """The carrier without the note in brackets: "Correios (from SingPost)" -> "Correios"."""
+    return history.carrier.split(" (")[0]
+
+
 def test_every_real_history_names_its_source() -> None:
     assert all(h.source and h.carrier and h.language for h in HISTORIES)
-    assert len({h.carrier.split(" (")[0] for h in HISTORIES}) >= 5
-    assert len({h.language for h in HISTORIES}) >= 4
+    assert len({h.name for h in HISTORIES}) == len(HISTORIES)
+
+
+def test_the_histories_cover_enough_carriers_and_languages() -> None:
+    assert len(HISTORIES) >= 34
+    assert len({carrier_family(h) for h in HISTORIES}) >= 6
+    languages = {h.language for h in HISTORIES}
+    assert {"ru", "es", "pt"} <= languages
+    assert languages & {"zh", "de"}
+
+
+def test_every_real_history_is_checked_at_two_moments_at_least() -> None:
+    assert all(len(h.checks) >= 2 for h in HISTORIES), [
+        h.name for h in HISTORIES if len(h.checks) < 2
+    ]
+
+
+def test_every_check_is_within_reach_of_the_history() -> None:
+    """A check before the first scan would test nothing."""
+    for history in HISTORIES:
+        first = min(datetime.fromisoformat(scan[0]) for scan in history.scans)
+        assert all(datetime.fromisoformat(moment) >= first for moment, _ in history.checks)
