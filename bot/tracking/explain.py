@@ -24,6 +24,8 @@ from bot.tracking.evidence import (
 from bot.tracking.legs import (
     CUSTOMS_SUBS,
     chronological,
+    is_customs,
+    is_customs_release,
     is_preclearance,
     needs_customs_action,
     scanned,
@@ -337,9 +339,11 @@ def diagnose(
     elif (
         sub in CUSTOMS_SUBS
         and facts.leg != "customs"
-        # Unless the scan is customs data sent ahead of a parcel that has not arrived yet
-        # (pre-clearance): then the leg the scans show stands.
+        # Unless the scans already placed that customs scan: data sent ahead of a parcel that
+        # has not arrived yet (pre-clearance), or the sender's export clearance while the
+        # parcel is still in the origin country. Then the leg the scans show stands.
         and not (facts.leg in ("origin", "international") and is_preclearance(last))
+        and not (facts.leg == "origin" and (is_customs(last) or is_customs_release(last)))
     ):
         facts = replace(facts, leg="customs")
     return _in_transit(facts)

@@ -629,3 +629,32 @@ def test_check_again_dates_are_always_in_the_future():
 
 def test_utc_helper_is_utc():
     assert UTC.utcoffset(None) == timedelta(0)
+
+
+def test_export_clearance_reported_as_customs_by_the_provider_is_the_senders_side():
+    # UPS 1Z1202R66698804005 as an aggregator would report it: Belgian export clearance with
+    # a customs sub-status, the last scan naming no place, the parcel still in Belgium.
+    brussels = timezone(timedelta(hours=1))
+    customs = SubStatus.CUSTOMS_PROCESSING
+    pending = "Your package is pending release from a Government Agency."
+    submitted = "UPS has received the information needed to submit your package for clearance."
+    agency = "The package is at the clearing agency awaiting final release."
+    in_belgium = (
+        event(
+            ago(0.3, tz=brussels), "Pickup Scan ", "Lummen", "BE", sub_status=SubStatus.PICKED_UP
+        ),
+        event(ago(0.2, tz=brussels), pending, "Lummen", "BE", sub_status=customs),
+        event(ago(0.1, tz=brussels), submitted, sub_status=customs),
+    )
+    parcel = shipment(*in_belgium, sub_status=customs, origin="BE", destination="AU")
+    assert diagnose(parcel, NOW).reason == "on_track"
+    left = event(
+        ago(0.05, tz=brussels),
+        "Departed from Facility",
+        "Lummen",
+        "BE",
+        sub_status=SubStatus.DEPARTURE,
+    )
+    abroad = (*in_belgium, left, event(ago(0.01), agency, sub_status=customs))
+    parcel = shipment(*abroad, sub_status=customs, origin="BE", destination="AU")
+    assert diagnose(parcel, NOW).reason == "customs_clearance"
