@@ -15,11 +15,11 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversations.events import ensure_conversation
-from bot.storage.models import Conversation, utcnow
+from bot.storage.models import Conversation
 
 CHANNEL = "web"
 MAX_USER_ID = 128
@@ -106,7 +106,9 @@ async def open_conversation(
       they hold the token of becomes theirs (the chat before signing in goes on), else a new
       one starts. Their browser needs no token.
     - Otherwise a valid token resumes its anonymous conversation; anything else starts a new
-      one and issues a fresh token. A token never opens a user's conversation."""
+      one and issues a fresh token. A token never opens a user's conversation.
+    - `language` (the widget's locale) is the language of a conversation it starts; a resumed
+      conversation keeps its own (the buyer may have written or chosen another since)."""
     if verified_user is not None:
         identity = f"user:{verified_user}"
         found = await _by_user(verified_user, session)
@@ -116,29 +118,15 @@ async def open_conversation(
                 anonymous.identity = identity
                 found = anonymous
         if found is not None:
-            await _set_language(found, language, session)
             return Opened(found.id, None, True)
         conversation_id, _token = await _create(session, identity=identity, language=language)
         return Opened(conversation_id, None, False)
     if token:
         found = await _by_token(token, session)
         if found is not None and found.identity is None:
-            await _set_language(found, language, session)
             return Opened(found.id, None, True)
     conversation_id, new_token = await _create(session, identity=None, language=language)
     return Opened(conversation_id, new_token, False)
-
-
-async def _set_language(
-    conversation: Conversation, language: str | None, session: AsyncSession
-) -> None:
-    if language and conversation.language != language:
-        await session.execute(
-            update(Conversation)
-            .where(Conversation.id == conversation.id)
-            .values(language=language, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
 
 
 async def status_of(conversation_id: str, session: AsyncSession) -> str:

@@ -48,6 +48,8 @@ ALL_FIELDS = {
     "count": 2,
     "numbers": "RR123456785CN",
     "languages": "English, Deutsch",
+    # The widget's own words (filled in by the browser).
+    "title": "Parcel help",
 }
 
 

@@ -18,6 +18,7 @@ def routes() -> list[BaseRoute]:
         Route("/", pages.shop, methods=["GET"]),
         Route("/widget.js", pages.loader, methods=["GET"]),
         Route("/widget/frame", pages.frame, methods=["GET"]),
+        Route("/widget/strings.json", pages.widget_strings, methods=["GET"]),
         WebSocketRoute("/widget/ws", widget_socket),
         Mount(
             "/widget/static",

@@ -7,13 +7,15 @@ import re
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.carriers.registry import only_demo
-from bot.channels.widget import origins
+from bot.channels.widget import origins, strings
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 
 # The demo shop page's blocks that only make sense while the demo carrier alone answers.
 _DEMO_DATA = re.compile(r"<!--demo-data.*?<!--/demo-data-->\n?", re.DOTALL)
@@ -67,14 +69,35 @@ async def frame(request: Request) -> Response:
             status_code=403,
             headers={**BASE_HEADERS, "Content-Security-Policy": "frame-ancestors 'none'"},
         )
-    return FileResponse(
-        STATIC_DIR / "frame.html",
-        media_type="text/html; charset=utf-8",
+    bundle = strings.strings_for(strings.first_offered(request.headers.get("accept-language", "")))
+    return templates.TemplateResponse(
+        request,
+        "frame.html",
+        {
+            "lang": bundle["lang"],
+            "s": bundle["strings"],
+            "languages": bundle["languages"],
+            "bundle": bundle,
+        },
         headers={
             **BASE_HEADERS,
             "Content-Security-Policy": _frame_csp(request, origins.canonical(parent)),
             "Cache-Control": "no-store",
             "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+        },
+    )
+
+
+async def widget_strings(request: Request) -> Response:
+    """`GET /widget/strings.json?lang=pt-BR`: the widget's words in that language. Public, so
+    any page may read them (the loader runs on the shop's page)."""
+    return JSONResponse(
+        strings.strings_for(request.query_params.get("lang", "")[:16]),
+        headers={
+            **BASE_HEADERS,
+            "Cache-Control": "public, max-age=300",
+            "Access-Control-Allow-Origin": "*",
+            "Cross-Origin-Resource-Policy": "cross-origin",
         },
     )
 

@@ -4,7 +4,7 @@ Protocol (JSON text frames):
   client -> server  {"type": "hello", "token": str|null, "after": seq, "ref": str|null,
                      "user": {"id", "name", "email", "hash"}|null, "locale": str|null}   first
   server -> client  {"type": "welcome", "token": str|null, "ref": str, "reset": bool,
-                     "status": "bot"|"pending"|"open"|"resolved"}
+                     "status": "bot"|"pending"|"open"|"resolved", "lang": str}
   server -> client  {"type": "event", "event": {...events.to_dict...}}   every buyer-visible
                      event after `after`, then each new one, in seq order, never twice
   client -> server  {"type": "message", "client_id": str, "text": str}
@@ -32,10 +32,10 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from bot.channels.widget import origins, presence
-from bot.conversations import events, identity
+from bot.conversations import buyers, events, identity
 from bot.conversations.replies import Inbound
 from bot.conversations.router import AlreadyHandled
-from bot.texts import text
+from bot.texts import normalise, text
 
 log = logging.getLogger(__name__)
 
@@ -315,6 +315,7 @@ async def widget_socket(websocket: WebSocket) -> None:
                 language=identity.clean_language(hello.get("locale")),
             )
             status = await identity.status_of(opened.conversation_id, session)
+            lang = normalise(await buyers.language(opened.conversation_id, session=session))
     except Refused as refused:
         with contextlib.suppress(Exception):
             await websocket.send_json(
@@ -338,7 +339,14 @@ async def widget_socket(websocket: WebSocket) -> None:
     reset = hello.get("ref") != ref or not isinstance(after, int) or after < 0
     start = after if isinstance(after, int) and not reset else 0
     await websocket.send_json(
-        {"type": "welcome", "token": opened.token, "ref": ref, "reset": reset, "status": status}
+        {
+            "type": "welcome",
+            "token": opened.token,
+            "ref": ref,
+            "reset": reset,
+            "status": status,
+            "lang": lang,
+        }
     )
     connection = WidgetConnection(websocket, opened.conversation_id, start)
     online = presence.of(websocket.app)

@@ -18,7 +18,8 @@
 
   var $ = function (id) { return d.getElementById(id); };
   var log = $("log"), scroller = $("scroller"), input = $("input"), form = $("composer"), conn = $("conn");
-  var typingEl = $("typing"), titleEl = $("title");
+  var typingEl = $("typing"), titleEl = $("title"), langEl = $("lang");
+  var i18n = w.PDi18n, T = i18n.t, noticeKey = null, shopTitle = "";
 
   var K = { token: "parceldesk.token", ref: "parceldesk.ref", pending: "parceldesk.pending" };
   var ws = null, retry = 500, retryTimer = null, heartbeat = null, pongDue = null;
@@ -99,7 +100,7 @@
     var t = iso ? new Date(iso) : new Date();
     var time = d.createElement("time");
     time.dateTime = t.toISOString();
-    time.textContent = t.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    time.textContent = t.toLocaleTimeString(i18n.lang(), { hour: "2-digit", minute: "2-digit" });
     return time;
   }
 
@@ -176,17 +177,17 @@
       var shown = titles[ev.text] || ev.text;
       li = ev.client_id && bubbles[ev.client_id];
       if (li) {
-        setState(li, "Sent");
+        setState(li, T("sent"));
         li.classList.remove("failed");
         forget(ev.client_id);
       } else {
-        li = bubble("buyer", shown, ev.created_at, "You");
+        li = bubble("buyer", shown, ev.created_at, T("you"));
         log.appendChild(li);
       }
       li.dataset.seq = ev.seq;
     } else {
       var kind = ev.sender === "agent" ? "agent" : ev.sender === "system" ? "system" : "bot";
-      var who = kind === "agent" ? (ev.agent || "Support agent") : kind === "system" ? "Notice" : "Assistant";
+      var who = kind === "agent" ? (ev.agent || T("agent")) : kind === "system" ? T("notice") : T("assistant");
       li = bubble(kind, ev.text, ev.created_at, who);
       li.dataset.seq = ev.seq;
       buttons(li, ev.buttons);
@@ -230,14 +231,20 @@
   function showTyping(on, who) {
     clearTimeout(typingTimer);
     if (!on) { typingEl.hidden = true; typingEl.textContent = ""; return; }
-    typingEl.textContent = (who === "agent" ? (agentName || "Support agent") : "Assistant") + " is typing";
+    typingEl.textContent = T("typing", { name: who === "agent" ? (agentName || T("agent")) : T("assistant") });
     typingEl.hidden = false;
     // A lost "off" can never leave it stuck.
     typingTimer = setTimeout(function () { showTyping(false); }, 15000);
   }
 
   function notice(text) {
+    noticeKey = null;
     conn.textContent = text;
+  }
+  // A status in the chat's own words, said again in a new language when the language changes.
+  function say(key) {
+    notice(T(key));
+    noticeKey = key;
   }
 
   // --- sending ----------------------------------------------------------------------------
@@ -253,7 +260,7 @@
     var item = { client_id: newId(), text: text, at: new Date().toISOString() };
     pending.push(item);
     savePending();
-    var li = bubble("buyer", titles[text] || text, item.at, "You");
+    var li = bubble("buyer", titles[text] || text, item.at, T("you"));
     bubbles[item.client_id] = li;
     log.appendChild(li);
     removeGreeting();
@@ -264,16 +271,16 @@
   function transmit(item) {
     var li = bubbles[item.client_id];
     if (frame({ type: "message", client_id: item.client_id, text: item.text })) {
-      if (li) { setState(li, "Sending…"); }
+      if (li) { setState(li, T("sending")); }
     } else if (li) {
-      setState(li, "Waiting for connection…");
+      setState(li, T("waiting"));
     }
   }
 
   function resendAll() {
     pending.forEach(function (item) {
       if (!bubbles[item.client_id]) {
-        var li = bubble("buyer", titles[item.text] || item.text, item.at, "You");
+        var li = bubble("buyer", titles[item.text] || item.text, item.at, T("you"));
         bubbles[item.client_id] = li;
         log.appendChild(li);
       }
@@ -291,13 +298,13 @@
   function connect() {
     clearTimeout(retryTimer);
     if (ws || refused || !started) { return; }
-    if (navigator.onLine === false) { notice("You are offline. Messages will be sent when you are back."); return; }
-    notice(lastSeq ? "Reconnecting…" : "Connecting…");
+    if (navigator.onLine === false) { say("offline"); return; }
+    say(lastSeq ? "reconnecting" : "connecting");
     var socket = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/widget/ws");
     ws = socket;
     socket.onopen = function () {
       socket.send(JSON.stringify({ type: "hello", token: read(K.token), after: lastSeq, ref: ref,
-        user: user, locale: locale }));
+        user: user, locale: locale || navigator.language || null }));
     };
     socket.onmessage = function (e) {
       if (socket !== ws) { return; }
@@ -320,11 +327,10 @@
       clearInterval(heartbeat);
       clearTimeout(pongDue);
       showTyping(false);
-      if (code === 4401) { refuse("Please sign in on the shop's site to chat with us."); return; }
-      if (code === 4403) { refuse("This site is not allowed to open the chat."); return; }
-      notice(navigator.onLine === false ? "You are offline. Messages will be sent when you are back."
-        : "Connection lost. Reconnecting…");
-      pending.forEach(function (item) { if (bubbles[item.client_id]) { setState(bubbles[item.client_id], "Waiting for connection…"); } });
+      if (code === 4401) { refuse("sign_in"); return; }
+      if (code === 4403) { refuse("not_allowed"); return; }
+      say(navigator.onLine === false ? "offline" : "connection_lost");
+      pending.forEach(function (item) { if (bubbles[item.client_id]) { setState(bubbles[item.client_id], T("waiting")); } });
       retryTimer = setTimeout(connect, retry + Math.random() * 300);
       retry = Math.min(retry * 2, 10000);
   }
@@ -367,7 +373,9 @@
     }
     ref = f.ref;
     write(K.ref, ref);
-    notice(f.status === "open" ? "A person is answering" : f.status === "pending" ? "Waiting for a person" : "Online");
+    say(f.status === "open" ? "status.open" : f.status === "pending" ? "status.pending" : "status.online");
+    // The conversation's language (the buyer may have written or chosen one) wins.
+    if (f.lang) { i18n.use(f.lang); }
     clearInterval(heartbeat);
     heartbeat = setInterval(function () {
       if (frame({ type: "ping" })) {
@@ -379,13 +387,13 @@
   }
 
   function greet() {
-    var li = bubble("bot greeting", greeting, null, "Assistant");
+    var li = bubble("bot greeting", greeting, null, T("assistant"));
     log.appendChild(li);
   }
 
   function ack(clientId) {
     var li = bubbles[clientId];
-    if (li) { setState(li, "Sent"); li.classList.remove("failed"); }
+    if (li) { setState(li, T("sent")); li.classList.remove("failed"); }
     forget(clientId);
   }
 
@@ -393,11 +401,11 @@
     var li = f.client_id && bubbles[f.client_id];
     if (li && f.code === "too_long") {
       li.classList.add("failed");
-      setState(li, "Too long to send");
+      setState(li, T("too_long"));
       forget(f.client_id);
     } else if (li) {
       // Not stored or not answered: send it again shortly (the same id is stored once).
-      setState(li, "Not sent yet, retrying…");
+      setState(li, T("retrying"));
       setTimeout(function () {
         pending.forEach(function (p) { if (p.client_id === f.client_id) { transmit(p); } });
       }, 5000);
@@ -405,9 +413,9 @@
     if (f.error) { notice(f.error); }
   }
 
-  function refuse(text) {
+  function refuse(key) {
     refused = true;
-    notice(text);
+    say(key);
     form.classList.add("blocked");
     input.disabled = true;
   }
@@ -422,7 +430,8 @@
         ref = read(K.ref);
         pending = JSON.parse(read(K.pending) || "[]");
       }
-      titleEl.textContent = String(m.title || "Parcel help");
+      shopTitle = m.title ? String(m.title) : "";
+      titleEl.textContent = shopTitle || T("title");
       d.title = titleEl.textContent;
       greeting = String(m.greeting || "");
       if (/^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(m.accent || "")) {
@@ -455,7 +464,7 @@
       if (setLocale(m.locale)) { reconnectNow(); }
     } else if (m.type === "track") {
       var number = String(m.number || "").replace(/[^A-Za-z0-9 -]/g, "").slice(0, 40).trim();
-      if (number) { send("Where is my parcel " + number + "?"); }
+      if (number) { send(T("track_question", { number: number })); }
     }
   }
 
@@ -463,7 +472,7 @@
     var next = typeof value === "string" && /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,4})?$/.test(value) ? value : null;
     if (next === locale) { return false; }
     locale = next;
-    d.documentElement.lang = locale || "en";
+    if (locale) { i18n.use(locale); }
     return true;
   }
 
@@ -497,6 +506,21 @@
     buyerTypingTimer = setTimeout(function () { buyerTyping_(false); }, 4000);
   });
   $("close").addEventListener("click", function () { toParent({ type: "close" }); });
+  // The language menu: the chat's words change at once, and the bot is told (it answers in
+  // the new language from now on and says so).
+  langEl.addEventListener("change", function () {
+    var code = langEl.value, name = langEl.options[langEl.selectedIndex].text;
+    titles["/language " + code] = name;
+    locale = code;
+    i18n.use(code);
+    send("/language " + code);
+  });
+  i18n.onChange(function (lang) {
+    if (noticeKey) { say(noticeKey); }
+    if (!shopTitle) { titleEl.textContent = T("title"); d.title = titleEl.textContent; }
+    if (langEl.value !== lang) { langEl.value = lang; }
+    toParent({ type: "language", lang: lang });
+  });
   d.addEventListener("keydown", function (e) {
     if (e.key === "Escape") { e.preventDefault(); toParent({ type: "close" }); }
   });
@@ -505,7 +529,7 @@
   w.addEventListener("online", function () { retry = 500; connect(); });
 
   if (!trusted) {
-    refuse("This chat can only be opened from the shop's own page.");
+    refuse("shop_only");
   } else if (embedded) {
     toParent({ type: "ready" });
   } else {

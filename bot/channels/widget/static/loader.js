@@ -23,7 +23,7 @@
   });
   var page = w.ParcelDeskSettings || {};
   for (k in page) { if (Object.prototype.hasOwnProperty.call(page, k)) { cfg[k] = page[k]; } }
-  cfg.title = String(cfg.title || "Parcel help");
+  cfg.title = cfg.title ? String(cfg.title) : ""; // empty: the chat's own title, in its language
   cfg.accent = /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(cfg.accent || "") ? cfg.accent : "#1d4ed8";
   cfg.position = cfg.position === "left" ? "left" : "right";
   cfg.open = cfg.open === true || cfg.open === "true";
@@ -42,6 +42,28 @@
     try { w.localStorage.setItem(KEEP, JSON.stringify(all)); } catch (e) { /* storage off */ }
   }
   var outbox = []; // messages for the iframe until it says it is ready
+  // The launcher's words, in the chat's language (GET /widget/strings.json); English until then.
+  var words = { title: "Parcel help", open_with: "Open chat with {title}", close_with: "Close chat with {title}",
+    frame_title: "Chat: {title}", unread: "{count} unread" }, wordsLang = null;
+  function say(key, fields) {
+    return String(words[key] || key).replace(/\{(\w+)\}/g, function (m, name) {
+      return fields && fields[name] !== undefined ? String(fields[name]) : m;
+    });
+  }
+  function loadWords(lang) {
+    lang = String(lang || "").split(/[-_]/)[0].toLowerCase();
+    if (!/^[a-z]{2,3}$/.test(lang) || lang === wordsLang || !w.fetch) { return; }
+    wordsLang = lang;
+    w.fetch(GATEWAY + "/widget/strings.json?lang=" + encodeURIComponent(lang), { credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (b) {
+        if (!b || !b.strings || wordsLang !== lang) { return; }
+        words = b.strings;
+        if (launcher) { label(); }
+        if (frame) { frame.title = say("frame_title", { title: cfg.title || say("title") }); }
+      })
+      .catch(function () { /* keep the words we have */ });
+  }
   var host, root, launcher, badge, panel, frame;
 
   function onAccent(hex) {
@@ -112,9 +134,9 @@
   }
 
   function label() {
-    var name = (state.open ? "Close chat" : "Open chat") + " with " + cfg.title;
+    var name = say(state.open ? "close_with" : "open_with", { title: cfg.title || say("title") });
     if (state.unread && !state.open) {
-      name += ", " + state.unread + " unread message" + (state.unread === 1 ? "" : "s");
+      name += ", " + say("unread", { count: state.unread });
     }
     launcher.setAttribute("aria-label", name);
     launcher.setAttribute("aria-expanded", state.open ? "true" : "false");
@@ -125,7 +147,7 @@
   function makeFrame() {
     if (frame) { return; }
     frame = d.createElement("iframe");
-    frame.title = "Chat: " + cfg.title;
+    frame.title = say("frame_title", { title: cfg.title || say("title") });
     frame.src = GATEWAY + "/widget/frame?origin=" + encodeURIComponent(location.origin);
     panel.appendChild(frame);
   }
@@ -181,6 +203,8 @@
       if (count !== state.unread) { state.unread = count; label(); emit("unread", count); }
     } else if (m.type === "message" && m.message) {
       emit("message", m.message);
+    } else if (m.type === "language") {
+      loadWords(m.lang);
     }
   });
 
@@ -217,6 +241,7 @@
     },
     setLocale: function (locale) {
       state.locale = typeof locale === "string" ? locale : null;
+      loadWords(state.locale);
       post({ type: "setLocale", locale: state.locale });
     },
     track: function (number) {
@@ -235,6 +260,7 @@
 
   function start() {
     draw();
+    loadWords(state.locale || (navigator.languages && navigator.languages[0]) || navigator.language);
     var queued = ((w.ParcelDesk || stub).q || []).slice();
     w.ParcelDesk = api;
     // Calls the page made before this script arrived (the snippet's stub queued them).
