@@ -24,8 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import itertools  # noqa: E402
 import os  # noqa: E402
+import secrets  # noqa: E402
 import signal  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -99,6 +101,18 @@ def rss_mib(pid: int) -> float:
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def rasa_env() -> dict[str, str]:
+    """Rasa's environment: endpoints.yml needs the internal token (any value works for a
+    Rasa that only parses)."""
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PARCELDESK_INTERNAL_TOKEN": os.environ.get("PARCELDESK_INTERNAL_TOKEN")
+        or secrets.token_urlsafe(16),
+    }
 
 
 def fallback_threshold() -> float:
@@ -189,7 +203,8 @@ def bench_rasa(
     model: Path, parses: int, heldout: bool = False, show_wrong: bool = False
 ) -> dict[str, float]:
     port = free_port()
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = rasa_env()
+    errors = tempfile.TemporaryFile()  # noqa: SIM115  # closed in the finally below, after Rasa stops
     started = time.monotonic()
     process = subprocess.Popen(
         [
@@ -208,7 +223,7 @@ def bench_rasa(
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=errors,
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
@@ -216,7 +231,9 @@ def bench_rasa(
         with httpx.Client(timeout=10.0) as client:
             while True:
                 if process.poll() is not None:
-                    raise RuntimeError(f"rasa exited with {process.returncode}")
+                    errors.seek(0)
+                    tail = errors.read().decode(errors="replace")[-2000:]
+                    raise RuntimeError(f"rasa exited with {process.returncode}:\n{tail}")
                 try:
                     if client.get(f"{url}/status").json().get("model_id"):
                         break
@@ -235,8 +252,10 @@ def bench_rasa(
                 timings.append((time.perf_counter() - t0) * 1000)
             rss = rss_mib(process.pid)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         process.wait(30)
+        errors.close()
     return {
         "ready_s": ready,
         "rss_mib": rss,

@@ -34,12 +34,12 @@ import httpx  # noqa: E402
 
 from bench.heldout import Example, heldout_sets, score  # noqa: E402
 from bench.languages import set_language  # noqa: E402
-from bench.nlu import fallback_threshold, rss_mib  # noqa: E402
+from bench.nlu import fallback_threshold, rasa_env, rss_mib  # noqa: E402
 from bot.texts import LANGUAGES  # noqa: E402
 from tests.support.ports import free_port  # noqa: E402
 
 NLU_DIR = ROOT / "data" / "nlu"
-ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+ENV = rasa_env()
 
 
 @dataclass
