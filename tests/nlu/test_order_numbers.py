@@ -49,3 +49,62 @@ def test_a_marketplace_shape_is_an_order_not_a_parcel() -> None:
 
     [span] = number_spans("ebay 12-34567-89012")
     assert (span.entity, span.value) == ("order_number", "12-34567-89012")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # German: compounds and their abbreviations
+        "Bestellnummer 1001",
+        "Bestellnr. 1001",
+        "Bestell-Nr. 1001",
+        "Auftragsnummer 1001",
+        "meine Bestellnummer lautet 1001",
+        "Bestellung Nr. 1001",
+        # Spanish: the number sign in its many spellings, and "es el"
+        "pedido número 1001",
+        "pedido nro 1001",
+        "pedido nº 1001",
+        "pedido n.º 1001",
+        "n° de pedido 1001",
+        "mi pedido es el 1001",
+        "número de orden: 1001",
+        # French (the colon after a no-break space, as French typography writes it)
+        "commande n° 1001",
+        "commande numéro 1001",
+        "numéro de commande 1001",
+        "N° de commande\u00a0: 1001",
+        # Portuguese, with and without the accent on "é"
+        "Pedido Nº 1001",
+        "número do pedido 1001",
+        "meu pedido é o 1001",
+        "meu pedido e 1001",
+        # Russian, in Cyrillic and transliterated
+        "заказ № 1001",
+        "заказ №1001",
+        "номер заказа 1001",
+        "номер заказа — 1001",
+        "заказ под номером 1001",
+        "zakaz 1001",
+        "nomer zakaza 1001",
+    ],
+)
+def test_it_finds_the_order_number_after_keywords_in_every_language(text: str) -> None:
+    [found] = find_order_numbers(text)
+    assert (found.value, text[found.span[0] : found.span[1]]) == ("1001", "1001")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["99minutos", "99Minutos.", "4-72", "4PX", "5Post", "pedido 99minutos", "заказ 5post"],
+)
+def test_a_carrier_name_with_digits_is_not_an_order_number(text: str) -> None:
+    assert find_order_numbers(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["lo mandaron con 99minutos", "Bestellung storniert", "ich habe 1001 bestellt", "заказал 1001"],
+)
+def test_it_takes_no_number_that_no_keyword_introduces(text: str) -> None:
+    assert find_order_numbers(text) == []
