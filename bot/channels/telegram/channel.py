@@ -110,6 +110,7 @@ class TelegramChannel:
         application.add_handler(CommandHandler("start", self._on_start))
         application.add_handler(CommandHandler("track", self._on_track))
         application.add_handler(CommandHandler("help", self._on_help))
+        application.add_handler(CommandHandler("language", self._on_language))
         application.add_handler(
             CommandHandler(list(commands.INTENT_COMMANDS), self._on_intent_command)
         )
@@ -204,6 +205,9 @@ class TelegramChannel:
 
     async def _on_track(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._turn(update, commands.track_text(list(context.args or ())))
+
+    async def _on_language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._turn(update, commands.language_text(list(context.args or ())))
 
     async def _on_intent_command(self, update: Update, _context: Any) -> None:
         assert update.effective_message is not None

@@ -14,7 +14,15 @@ from telegram import BotCommand
 from bot.texts import DEFAULT_LANG, languages, text
 
 # The commands of Telegram's command menu, in menu order; descriptions are `telegram.command.*`.
-COMMANDS: tuple[str, ...] = ("track", "subscribe", "unsubscribe", "human", "help", "start")
+COMMANDS: tuple[str, ...] = (
+    "track",
+    "subscribe",
+    "unsubscribe",
+    "human",
+    "language",
+    "help",
+    "start",
+)
 
 
 def help_text(lang: str = DEFAULT_LANG) -> str:
@@ -60,6 +68,17 @@ def start_text(args: list[str]) -> str:
     if args and _DEEP_LINK.match(args[0]):
         return f"track {args[0]}"
     return "/greet"
+
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,4})?$")
+
+
+def language_text(args: list[str]) -> str:
+    """What `/language [code]` says to the router: a switch to `code`, or, bare (or with
+    something that is no language tag), the request for the menu of languages."""
+    if args and _LANGUAGE_TAG.match(args[0]):
+        return f"/language {args[0].lower().replace('_', '-').split('-')[0]}"
+    return "/language"
 
 
 def track_text(args: list[str]) -> str:

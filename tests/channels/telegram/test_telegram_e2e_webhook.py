@@ -234,3 +234,50 @@ def test_a_telegram_buyer_asks_for_a_person_an_agent_answers_and_hands_back(
     ], "nothing from the bot (nor the other agent) while an agent held the conversation"
     answer = " ".join(texts[told_before_agent + 3 :])
     assert "RR123456785CN" in answer, answer
+
+
+# ---- languages ------------------------------------------------------------------------------
+
+# Telegram's `language_code` is the app's language as an IETF tag.
+TELEGRAM_CODES = {"en": "en", "es": "es", "de": "de", "fr": "fr", "pt": "pt-br", "ru": "ru"}
+
+
+@pytest.mark.parametrize("lang", sorted(TELEGRAM_CODES))
+def test_a_buyer_is_answered_in_their_language(
+    telegram: tuple[Stack, FakeBotApi], lang: str
+) -> None:
+    from tests.e2e.language_cases import ASK, problems
+
+    _stack, api = telegram
+    chat = 3000 + sorted(TELEGRAM_CODES).index(lang)
+    code = TELEGRAM_CODES[lang]
+    assert api.deliver_webhook(api.message_update(chat, "/start", language_code=code)) == 200
+    api.wait_for(lambda: len(api.texts_to(chat)) >= 1, timeout=60)
+    # Telegram's /start says nothing in words: the app's language is the only hint.
+    assert api.texts_to(chat)[0] == text("utter_greet", lang)
+    assert api.deliver_webhook(api.message_update(chat, ASK[lang], language_code=code)) == 200
+    api.wait_for(lambda: len(api.texts_to(chat)) >= 2, timeout=60)
+    reply = "\n".join(api.texts_to(chat)[1:])
+    assert problems(reply, lang) == [], reply
+    # Its command menu is there in that language too.
+    menu = api.menus["" if lang == "en" else lang]
+    assert {c["command"]: c["description"] for c in menu}["track"] == text(
+        "telegram.command.track", lang
+    )
+
+
+def test_a_language_switch_and_an_unoffered_language_on_telegram(
+    telegram: tuple[Stack, FakeBotApi],
+) -> None:
+    _stack, api = telegram
+    chat = 3100
+    api.deliver_webhook(api.message_update(chat, "hola, dónde está mi paquete RR123456785CN?"))
+    api.wait_for(lambda: len(api.texts_to(chat)) >= 1, timeout=60)
+    assert api.deliver_webhook(api.message_update(chat, "/language ru")) == 200
+    api.wait_for(lambda: text("language.switched", "ru") in api.texts_to(chat), timeout=60)
+    chat = 3101
+    api.deliver_webhook(
+        api.message_update(chat, "ciao, dove si trova il mio pacco? non arriva", language_code="it")
+    )
+    api.wait_for(lambda: len(api.texts_to(chat)) >= 1, timeout=60)
+    assert "Русский" in api.texts_to(chat)[0] and "Deutsch" in api.texts_to(chat)[0]

@@ -73,3 +73,12 @@ async def test_one_chat_runs_in_order_and_chats_run_side_by_side() -> None:
     )
     assert log.index("end a1") < log.index("start a2"), "one chat: strictly in order"
     assert log.index("end b1") < log.index("end a1"), "another chat does not wait"
+
+
+def test_the_language_command_asks_for_a_switch_or_the_menu() -> None:
+    from bot.channels.telegram.commands import language_text
+
+    assert language_text(["RU"]) == "/language ru"
+    assert language_text(["pt-BR"]) == "/language pt"
+    assert language_text([]) == "/language"
+    assert language_text(["<b>"]) == "/language"
