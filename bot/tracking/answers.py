@@ -70,7 +70,10 @@ def customs_answer(
         check = today + timedelta(days=3)
         lines.append(texts.text("customs.paid", lang, date=texts.format_date(check, lang)))
         return lines
-    if diagnosis.reason == "customs_action_required":
+    if shipment is not None and shipment.status == Status.DELIVERED:
+        # Delivered: customs is behind the parcel, whatever the facts below say it costs.
+        lines.append(texts.text("customs.delivered", lang, number=number))
+    elif diagnosis.reason == "customs_action_required":
         lines.append(texts.text("customs.action_required", lang, number=number))
     elif diagnosis.reason in CUSTOMS_REASONS and shipment is not None:
         scan, when = _scan_and_date(shipment, lang)
@@ -163,9 +166,12 @@ def news_answer(
     None when something changed (or there was no earlier answer): then the full reply goes."""
     if shipment is None or not previous or fingerprint(shipment) != previous:
         return None
-    scan, when = _scan_and_date(shipment, lang)
     check = diagnosis.check_again_after
     check_text = texts.format_date(check, lang) if check else texts.text("news.soon", lang)
+    if last_event(shipment) is None:
+        # No scan to quote: say so in a sentence of its own.
+        return [texts.text("news.none_no_scans", lang, number=shipment.number, check=check_text)]
+    scan, when = _scan_and_date(shipment, lang)
     return [
         texts.text(
             "news.none", lang, number=shipment.number, scan=scan, date=when, check=check_text
