@@ -2,7 +2,7 @@
 numbers a message holds (to check that every one is found whatever the language around it),
 and the per-language summary table printed by bench/nlu.py.
 
-A set named `lang_<code>` is in that language; the other sets (buyers, context, fresh) are
+A set named `lang_<code>` (or `lang_<code>_<anything>`) is in that language; the other sets (buyers, context, fresh) are
 English.
 """
 
@@ -28,7 +28,8 @@ _CANDIDATES = re.compile(
 
 
 def set_language(name: str) -> str:
-    return name.removeprefix("lang_") if name.startswith("lang_") else "en"
+    """`lang_ru` and `lang_ru_fresh` are Russian; sets without the prefix are English."""
+    return name.removeprefix("lang_").split("_")[0] if name.startswith("lang_") else "en"
 
 
 def expected_numbers(text: str) -> set[str]:

@@ -35,3 +35,4 @@ def test_it_knows_which_numbers_a_held_out_message_holds() -> None:
     }
     assert expected_numbers("pedido 1001 de 3 semanas") == set()
     assert (set_language("lang_pt"), set_language("fresh")) == ("pt", "en")
+    assert set_language("lang_ru_fresh") == "ru"
