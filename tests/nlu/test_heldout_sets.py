@@ -36,3 +36,21 @@ def test_it_knows_which_numbers_a_held_out_message_holds() -> None:
     assert expected_numbers("pedido 1001 de 3 semanas") == set()
     assert (set_language("lang_pt"), set_language("fresh")) == ("pt", "en")
     assert set_language("lang_ru_fresh") == "ru"
+
+
+def test_every_language_with_a_catalogue_has_a_held_out_set_of_at_least_40() -> None:
+    from bench.languages import set_language
+    from bot import texts
+
+    intents = set(yaml.safe_load((ROOT / "domain.yml").read_text())["intents"])
+    per_language: dict[str, int] = {}
+    for name, examples in heldout_sets().items():
+        assert {e.intent for e in examples} <= intents, name
+        lang = set_language(name)
+        per_language[lang] = per_language.get(lang, 0) + len(examples)
+    for lang in texts.languages():
+        assert per_language.get(lang, 0) >= 40, lang
+    # Each language's training file exists too (data/nlu/<code>.yml; English is the rest).
+    for lang in texts.languages():
+        if lang != "en":
+            assert (ROOT / "data" / "nlu" / f"{lang}.yml").exists(), lang
