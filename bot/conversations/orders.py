@@ -125,22 +125,25 @@ async def replace_orders(orders: Sequence[OrderIn], *, session: AsyncSession) ->
                 .where(Order.id.in_(old_ids))
                 .execution_options(synchronize_session=False)
             )
+        # One multi-row INSERT per chunk: asyncpg's executemany costs a round trip per row
+        # (100,000 orders took 560 s on PostgreSQL that way, 7.6 s on SQLite).
         await session.execute(
-            insert(Order),
-            [
-                {
-                    "order_number": o.order_number,
-                    "email": o.email,
-                    "postcode": o.postcode,
-                    "customer_id": o.customer_id,
-                    "shop": o.shop,
-                    "source": o.source,
-                    "marketplace": _market_code(o.order_number),
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for o in chunk
-            ],
+            insert(Order).values(
+                [
+                    {
+                        "order_number": o.order_number,
+                        "email": o.email,
+                        "postcode": o.postcode,
+                        "customer_id": o.customer_id,
+                        "shop": o.shop,
+                        "source": o.source,
+                        "marketplace": _market_code(o.order_number),
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for o in chunk
+                ]
+            )
         )
         ids = dict(
             (
@@ -160,7 +163,7 @@ async def replace_orders(orders: Sequence[OrderIn], *, session: AsyncSession) ->
             for s in o.shipments
         ]
         if rows:
-            await session.execute(insert(OrderShipment), rows)
+            await session.execute(insert(OrderShipment).values(rows))
         await _extend_order_subscriptions(chunk, session=session)
     return len(orders)
 
