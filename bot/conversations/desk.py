@@ -98,7 +98,8 @@ class Desk:
         """Honest words about when a person will answer."""
         now = now or utcnow()
         if self._hours is not None and not self._hours.is_open(now):
-            return text("handoff.queued_offline", lang, when=self._hours.describe_next(now))
+            when = self._hours.describe_next(now, lang)
+            return text("handoff.queued_offline", lang, when=when)
         if not await self.agents_online(now):
             return text("handoff.queued_nobody_online", lang)
         return text("handoff.queued_online", lang)

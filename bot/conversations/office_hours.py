@@ -1,5 +1,6 @@
 """Office hours (`PARCELDESK_OFFICE_HOURS`, e.g. "Mon-Fri 09:00-18:00 Europe/Berlin"): whether
-a person can be expected now, and when the next shift starts. Empty means always staffed."""
+a person can be expected now, and when the next shift starts, said in the buyer's language
+(weekday, time and the zone's name from Babel's CLDR data). Empty means always staffed."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_date, format_time, get_timezone_name
+
+from bot import texts
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPEC = re.compile(
@@ -61,7 +66,16 @@ class OfficeHours:
                 return start
         raise AssertionError("office hours with no opening day")  # parse() forbids this
 
-    def describe_next(self, now: datetime) -> str:
-        """'Monday 09:00 (Europe/Berlin time)' for the buyer's 'a person will reply from ...'."""
+    def describe_next(self, now: datetime, lang: str = texts.DEFAULT_LANG) -> str:
+        """When the office opens next, for the buyer's "a person will reply from ...":
+        "Monday 09:00 (Central European Standard Time)", "Montag, 09:00 Uhr (...)"."""
         opening = self.next_opening(now)
-        return f"{opening:%A %H:%M} ({self.zone.key} time)"
+        locale = texts.cldr_locale(lang)
+        return texts.text(
+            "handoff.opening",
+            lang,
+            weekday=format_date(opening, "EEEE", locale=locale),
+            time=format_time(opening, "short", locale=locale),
+            # The name of the zone at that moment (summer or standard time), not its IANA key.
+            zone=get_timezone_name(opening, "long", locale=locale),
+        )

@@ -282,6 +282,12 @@ async def test_the_queue_notice_is_honest_about_office_hours_and_who_is_online(
         saturday = datetime(2026, 12, 5, 12, 0, tzinfo=timezone.utc)
         assert await desk.queue_notice(now=saturday) == (
             "Our team is not online right now. A person will reply here from Monday 09:00 "
-            "(Europe/Berlin time), and the answer will arrive in this chat. You can keep "
-            "writing in the meantime."
+            "(Central European Standard Time), and the answer will arrive in this chat. You can "
+            "keep writing in the meantime."
+        )
+        # The opening time is in the conversation's language too, not only the sentence.
+        assert await desk.queue_notice("de", now=saturday) == (
+            "Unser Team ist gerade nicht online. Ab Montag, 09:00 Uhr (Mitteleuropäische "
+            "Normalzeit) antwortet Ihnen hier eine Person, und die Antwort kommt in diesen Chat. "
+            "Sie können in der Zwischenzeit weiterschreiben."
         )
