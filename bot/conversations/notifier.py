@@ -18,10 +18,11 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import sessionmaker
 
 from bot.carriers.service import TrackingService
+from bot.conversations import buyers
 from bot.conversations.outbox import Outbox
 from bot.conversations.replies import Reply
 from bot.storage.models import Subscription
-from bot.texts import text
+from bot.texts import DEFAULT_LANG, text
 from bot.tracking.explain import diagnose, render_reply
 from bot.tracking.model import Status
 from bot.tracking.thresholds import Thresholds
@@ -124,6 +125,8 @@ class Notifier:
                 return
             conversation_id, number = sub.conversation_id, sub.tracking_number
             last_status, last_reason = sub.last_status, sub.last_reason
+            # Updates are written in the conversation's language, like every other answer.
+            lang = await buyers.language(conversation_id, session=session) or DEFAULT_LANG
         now = self._now()
         # The cache (kept fresh by TTLs and carrier webhooks) spares rate-limited providers.
         shipment = await self._tracking.track(number)
@@ -133,7 +136,10 @@ class Notifier:
         changed = last_status is not None and (status, reason) != (last_status, last_reason)
         if changed:
             message = "\n".join(
-                [text("notify.update", number=number), render_reply(shipment, diagnosis)]
+                [
+                    text("notify.update", lang, number=number),
+                    render_reply(shipment, diagnosis, lang),
+                ]
             )
             delivered = await self._outbox.push(conversation_id, [Reply(message)])
             log.info(

@@ -162,3 +162,32 @@ async def test_an_expired_claim_is_taken_over(sessions) -> None:
             sub.claimed_until = NOW - timedelta(seconds=1)
     notifier = _notifier(sessions, ScriptedProvider(), Outbox(sessionmaker=sessions), lambda: NOW)
     assert await notifier.run_once() == 2
+
+
+async def test_an_update_is_written_in_the_conversations_language(sessions) -> None:
+    from bot.texts import text
+
+    async with sessions() as session, session.begin():
+        conversation = await session.get(Conversation, "web:a")
+        assert conversation is not None
+        conversation.language = "ru"
+    delivered: list[str] = []
+
+    async def web_sender(_cid: str, replies: Sequence[Reply]) -> bool:
+        delivered.extend(r.text for r in replies)
+        return True
+
+    outbox = Outbox(sessionmaker=sessions)
+    outbox.register("web", web_sender)
+    provider = ScriptedProvider()
+    clock = [NOW]
+    notifier = _notifier(sessions, provider, outbox, lambda: clock[0])
+    await notifier.run_once()
+    provider.status = Status.DELIVERED
+    clock[0] = NOW + timedelta(hours=7)
+    await notifier.run_once()
+    assert len(delivered) == 1
+    first_line = delivered[0].splitlines()[0]
+    assert first_line == text("notify.update", "ru", number="RR123456785CN")
+    assert text("status.delivered", "ru") in delivered[0]
+    assert "Update on your parcel" not in delivered[0]
