@@ -20,6 +20,7 @@ from actions.forms import answered_this_turn
 from actions.parcels import cleared_number_slots, explain_number, language
 from actions.tracking import MAX_NUMBERS, send_answer
 from bot.conversations import orders
+from bot.texts import text
 from bot.tracking.numbers.marketplaces import marketplace_of
 
 # order_state values: what action_order_answer does once the form is done.
@@ -175,7 +176,8 @@ class ActionOrderAnswer(Action):
                 response="utter_order_marketplace",
                 order=number,
                 marketplace=market.name,
-                where=market.where,
+                # The marketplace's own menu name in the buyer's language, where it has one.
+                where=text(f"marketplace.{market.code}.where", language(tracker)),
             )
             return done
         if state != OPEN:

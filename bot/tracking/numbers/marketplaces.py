@@ -12,18 +12,18 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Marketplace:
+    # Where the buyer finds the order on the marketplace itself is a sentence of each
+    # catalogue (`marketplace.<code>.where`), in the marketplace's own words per language.
     code: str
     name: str
-    # Where the buyer finds the order and its tracking on the marketplace itself.
-    where: str
     pattern: re.Pattern[str]
 
 
 # Shapes as the marketplaces print them in order confirmations and order pages.
 MARKETPLACES: tuple[Marketplace, ...] = (
-    Marketplace("amazon", "Amazon", "Your Orders", re.compile(r"^\d{3}-\d{7}-\d{7}$")),
-    Marketplace("ebay", "eBay", "Purchases in My eBay", re.compile(r"^\d{2}-\d{5}-\d{5}$")),
-    Marketplace("temu", "Temu", "Your orders", re.compile(r"^PO-\d{3}-\d{8,20}$")),
+    Marketplace("amazon", "Amazon", re.compile(r"^\d{3}-\d{7}-\d{7}$")),
+    Marketplace("ebay", "eBay", re.compile(r"^\d{2}-\d{5}-\d{5}$")),
+    Marketplace("temu", "Temu", re.compile(r"^PO-\d{3}-\d{8,20}$")),
 )
 
 # The same shapes, findable inside free text (no keyword needed: they are distinctive).
