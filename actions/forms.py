@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.parcels import ANY_CARRIER, HUMAN_BUTTON, language, latest_intent
+from actions.parcels import ANY_CARRIER, human_button, language, latest_intent
 from bot import texts
 from bot.tracking.numbers import Match, check_number
 from bot.tracking.numbers.typos import did_you_mean
@@ -128,10 +128,12 @@ class ValidateTrackingForm(FormValidationAction):
                 ),
                 buttons=[
                     {
-                        "title": f"Yes, {suggestion}",
+                        "title": texts.text(
+                            "button.yes_number", language(tracker), number=suggestion
+                        ),
                         "payload": f'/inform{{"tracking_number":"{suggestion}"}}',
                     },
-                    {"title": "No", "payload": "/deny"},
+                    {"title": texts.text("button.no", language(tracker)), "payload": "/deny"},
                 ],
             )
         elif (fix := did_you_mean(match.number)) is not None:
@@ -144,14 +146,17 @@ class ValidateTrackingForm(FormValidationAction):
                 + "\n"
                 + texts.text("numbers.did_you_mean", language(tracker), suggestion=fix),
                 buttons=[
-                    {"title": f"Yes, {fix}", "payload": f'/inform{{"tracking_number":"{fix}"}}'},
-                    {"title": "No", "payload": "/deny"},
-                    *([HUMAN_BUTTON] if misses >= MISSES_BEFORE_HUMAN else []),
+                    {
+                        "title": texts.text("button.yes_number", language(tracker), number=fix),
+                        "payload": f'/inform{{"tracking_number":"{fix}"}}',
+                    },
+                    {"title": texts.text("button.no", language(tracker)), "payload": "/deny"},
+                    *([human_button(language(tracker))] if misses >= MISSES_BEFORE_HUMAN else []),
                 ],
             )
         else:
             if misses >= MISSES_BEFORE_HUMAN:
-                buttons = [HUMAN_BUTTON]
+                buttons = [human_button(language(tracker))]
             dispatcher.utter_message(
                 text=texts.text(
                     "reason.invalid_number.default.summary", language(tracker), number=match.number
@@ -192,7 +197,9 @@ class ActionAskCarrier(Action):
     ) -> list[dict[str, Any]]:
         match = check_number(tracker.get_slot("tracking_number") or "")
         buttons = [{"title": name, "payload": code} for code, name in carrier_choices(match)]
-        buttons.append({"title": "Not sure", "payload": NOT_SURE})
+        buttons.append(
+            {"title": texts.text("button.not_sure", language(tracker)), "payload": NOT_SURE}
+        )
         dispatcher.utter_message(
             response="utter_ask_carrier",
             number=tracker.get_slot("tracking_number"),

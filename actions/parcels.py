@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import deps
+from bot import texts
 from bot.carriers.couriers import carrier_slug
 from bot.tracking.answers import fingerprint, plain_reply
 from bot.tracking.carrier_links import tracking_url
@@ -18,8 +19,13 @@ from bot.tracking.model import Shipment
 from bot.tracking.numbers import check_number
 from bot.tracking.numbers.s10_countries import operator_for
 
+
 # Buttons under any reply that offers a person; the gateway shows them as quick replies.
-HUMAN_BUTTON: dict[str, str] = {"title": "Talk to a person", "payload": "/request_human"}
+def human_button(lang: str = "en") -> dict[str, str]:
+    """The button that asks for a person, worded in the conversation's language."""
+    return {"title": texts.text("button.request_human", lang), "payload": "/request_human"}
+
+
 CUSTOMS_REASONS = ("customs_clearance", "customs_action_required")
 # Carrier value meaning "the buyer does not know": ask every enabled provider.
 ANY_CARRIER = "any"
@@ -35,6 +41,7 @@ class Answer:
     escalate: bool
     shipment: Shipment | None
     diagnosis: Diagnosis | None = None
+    lang: str = "en"
 
     @property
     def fingerprint(self) -> str:
@@ -86,6 +93,7 @@ async def explain_number(number: str, courier: str | None = None, lang: str = "e
         escalate=diagnosis.escalate,
         shipment=shipment,
         diagnosis=diagnosis,
+        lang=lang,
     )
 
 

@@ -16,10 +16,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import deps
 from actions.parcels import (
     ANY_CARRIER,
-    HUMAN_BUTTON,
     Answer,
     cleared_number_slots,
     explain_number,
+    human_button,
     intent_before_form,
     language,
     last_parcel_or_ask,
@@ -59,7 +59,8 @@ _PAID = re.compile(r"\b(?:already\s+)?(?:paid|payed|pagu?ei|bezahlt|payé|опл
 
 def send_answer(dispatcher: CollectingDispatcher, answer: Answer) -> None:
     """Send one parcel's explanation (it names the number), offering a person if it escalates."""
-    dispatcher.utter_message(text=answer.text, buttons=[HUMAN_BUTTON] if answer.escalate else [])
+    buttons = [human_button(answer.lang)] if answer.escalate else []
+    dispatcher.utter_message(text=answer.text, buttons=buttons)
 
 
 def send_short(dispatcher: CollectingDispatcher, answer: Answer) -> None:

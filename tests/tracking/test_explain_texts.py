@@ -50,6 +50,10 @@ ALL_FIELDS = {
     "languages": "English, Deutsch",
     # The widget's own words (filled in by the browser).
     "title": "Parcel help",
+    # Office hours (bot/conversations/office_hours.py), written with Babel per language.
+    "weekday": "Monday",
+    "time": "09:00",
+    "zone": "Europe/Berlin",
 }
 
 
