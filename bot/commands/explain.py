@@ -1,4 +1,5 @@
-"""`parceldesk explain [--json] [--now ISO] FILE`: why a shipment looks stuck and what to do.
+"""`parceldesk explain [--json] [--now ISO] [--lang xx] FILE`: why a shipment looks stuck and
+what to do, with every label in the `--lang` language (`cli.*` catalogue sentences).
 
 FILE (or `-` for stdin) holds a shipment as `parceldesk track --json` prints it
 (`Shipment.to_dict()`, optionally with a "diagnosis" key, which is ignored). Thresholds come
@@ -14,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from bot import texts
 from bot.config import Settings
 from bot.tracking.explain import diagnose, reason_title, render_reply
 from bot.tracking.model import Shipment
@@ -93,8 +95,11 @@ def main(args: argparse.Namespace) -> int:
         data = diagnosis.to_dict()
         print(json.dumps({k: data[k] for k in JSON_KEYS}, indent=2, ensure_ascii=False))
         return 0
-    print(f"Reason: {diagnosis.reason} ({reason_title(diagnosis.reason, args.lang)})")
-    print(f"Escalate: {'yes' if diagnosis.escalate else 'no'}")
+    lang = args.lang
+    title = reason_title(diagnosis.reason, lang)
+    answer = texts.text("cli.yes" if diagnosis.escalate else "cli.no", lang)
+    print(texts.text("cli.reason", lang, reason=diagnosis.reason, title=title))
+    print(texts.text("cli.escalate", lang, answer=answer))
     print()
     print(render_reply(shipment, diagnosis, args.lang))
     return 0

@@ -1,6 +1,10 @@
-"""`parceldesk track [--json] [--force] NUMBER`: ask the enabled providers and print the merged
-shipment and its diagnosis. A string the number checker rejects is refused (exit 2) with the
-checker's verdict, unless --force asks the providers anyway."""
+"""`parceldesk track [--json] [--force] [--lang xx] NUMBER`: ask the enabled providers and print
+the merged shipment and its diagnosis. A string the number checker rejects is refused (exit 2)
+with the checker's verdict, unless --force asks the providers anyway.
+
+The text output's labels are catalogue sentences (`cli.*`) in the `--lang` language and its
+dates come from Babel (`bot.texts.format_date`); status codes, provider names and the carriers'
+scan texts are printed as they are."""
 
 from __future__ import annotations
 
@@ -8,11 +12,13 @@ import argparse
 import asyncio
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 import httpx
+from babel.dates import format_time
 
+from bot import texts
 from bot.carriers.service import build_tracking_service
 from bot.commands.numbers import verdict
 from bot.config import Settings
@@ -32,7 +38,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the shipment as JSON")
     parser.add_argument("--courier", help="courier hint, e.g. dhl, ups, china_post")
-    parser.add_argument("--lang", default="en", help="language of the diagnosis (default: en)")
+    parser.add_argument(
+        "--lang", default="en", help="language of the text output and diagnosis (default: en)"
+    )
     parser.add_argument(
         "--refresh", action="store_true", help="ask the providers even if the cache is fresh"
     )
@@ -52,33 +60,47 @@ def to_json(
     return data
 
 
-def to_text(shipment: Shipment) -> str:
+def scan_time(time: datetime, lang: str = "en", *, today: date | None = None) -> str:
+    """When a scan happened: its date from Babel (with the year when it is not this year's) and
+    its time of day in the place's own offset, joined the locale's way ("5. Mai 2024, 22:10")."""
+    locale = texts.cldr_locale(lang)
+    day = texts.format_date(time.date(), lang, today=today)
+    clock = format_time(time, "short", locale=locale)
+    return str(locale.datetime_formats["medium"]).format(clock, day)
+
+
+def to_text(shipment: Shipment, lang: str = "en") -> str:
     """A readable summary: status, route, what each provider said, then the events."""
-    status = shipment.status.value.replace("_", " ")
+    status = texts.text(f"status.{shipment.status.value}", lang)
     if shipment.sub_status.value != "other":
         status += f" ({shipment.sub_status.value.replace('_', ' ')})"
     lines = [f"{shipment.number}: {status}"]
     who = shipment.carrier or shipment.courier
     route = " -> ".join(c or "?" for c in (shipment.origin_country, shipment.destination_country))
     if who or route != "? -> ?":
-        lines.append(f"  {who or 'carrier unknown'}, {route}")
+        lines.append(f"  {who or texts.text('cli.carrier_unknown', lang)}, {route}")
     if shipment.stale_seconds is not None:
         minutes = round(shipment.stale_seconds / 60)
-        lines.append(f"  providers unreachable; showing what we knew {minutes} min ago")
+        lines.append(f"  {texts.text('cli.stale', lang, minutes=minutes)}")
     elif shipment.partial:
-        lines.append("  partial: some providers could not be asked")
+        lines.append(f"  {texts.text('cli.partial', lang)}")
     for source in shipment.sources:
-        said = source.status.value if source.ok and source.status else f"failed: {source.error}"
+        said = (
+            source.status.value
+            if source.ok and source.status
+            else texts.text("cli.source_failed", lang, error=source.error)
+        )
         lines.append(f"  [{source.provider}] {said}")
+    today = shipment.fetched_at.date()
     for event in shipment.sorted_events():
         place = ", ".join(p for p in (event.location, event.country) if p)
         lines.append(
-            f"  {event.time.isoformat(timespec='minutes')}  {event.description}"
+            f"  {scan_time(event.time, lang, today=today)}  {event.description}"
             + (f"  ({place})" if place else "")
             + (f"  <{event.provider}>" if event.provider else "")
         )
     if not shipment.events:
-        lines.append("  no scans yet")
+        lines.append(f"  {texts.text('cli.no_scans', lang)}")
     return "\n".join(lines)
 
 
@@ -113,13 +135,17 @@ def refusal(number: str) -> str | None:
     )
 
 
-def diagnosis_text(diagnosis: Diagnosis, lang: str = "en") -> str:
+def diagnosis_text(diagnosis: Diagnosis, lang: str = "en", *, today: date | None = None) -> str:
     """The diagnosis under the shipment: reason, what is happening, what to do."""
     title = reason_title(diagnosis.reason, lang)
-    lines = [f"Diagnosis: {diagnosis.reason} ({title})", f"  {diagnosis.summary}"]
-    lines.append(f"  Next step: {diagnosis.next_step}")
+    lines = [
+        texts.text("cli.diagnosis", lang, reason=diagnosis.reason, title=title),
+        f"  {diagnosis.summary}",
+        f"  {texts.text('cli.next_step', lang, step=diagnosis.next_step)}",
+    ]
     if diagnosis.check_again_after:
-        lines.append(f"  Check again after: {diagnosis.check_again_after.isoformat()}")
+        check = texts.format_date(diagnosis.check_again_after, lang, today=today)
+        lines.append(f"  {texts.text('cli.check_again', lang, date=check)}")
     return "\n".join(lines)
 
 
@@ -140,10 +166,10 @@ def main(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print(to_text(shipment))
+        print(to_text(shipment, args.lang))
         check = check_number(shipment.number)
         diagnosis = diagnose(
             shipment, now, number_check=check, thresholds=settings.thresholds, lang=args.lang
         )
-        print(diagnosis_text(diagnosis, args.lang))
+        print(diagnosis_text(diagnosis, args.lang, today=now.date()))
     return 1 if shipment.status.value == "not_found" and not shipment.events else 0

@@ -133,3 +133,24 @@ def test_every_commands_help_ends_with_an_example(command: str, capsys) -> None:
     out = capsys.readouterr().out
     assert exited.value.code == 0
     assert f"\nexample:\n  parceldesk {command}" in out
+
+
+def test_the_text_output_is_in_the_language_asked_for(dhl, capsys) -> None:
+    # A last scan from May 2024 is long past the default 30 days: "stalled".
+    events = [
+        dhl_event(
+            "2024-05-05T22:10:00+02:00", "transit", "Arrived at Sort Facility", "LEIPZIG", "DE"
+        )
+    ]
+    dhl.on("GET", "/track/shipments", Reply(json=dhl_shipments(NUMBER, "transit", events)))
+
+    code = main(["track", "--force", "--no-cache", "--lang", "de", NUMBER])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert lines[0] == f"{NUMBER}: unterwegs (arrival)"
+    # The scan's date from Babel in German, its time as the place wrote it (22:10 in Leipzig).
+    assert "  5. Mai 2024, 22:10  Arrived at Sort Facility  (LEIPZIG, DE)  <dhl>" in lines
+    diagnosis = lines.index("Diagnose: stalled (Lange keine Bewegung)")
+    assert lines[diagnosis + 2].startswith("  Nächster Schritt: ")
+    assert not any("Next step" in line or "Diagnosis" in line for line in lines)

@@ -133,3 +133,12 @@ def test_it_explains_in_the_language_asked_for(tmp_path, capsys):
     assert "Deutschland" in out
     assert cli_main(["track", "--lang", "de", "RR123456785CN"]) == 0
     assert "Zwischen zwei Ländern" in capsys.readouterr().out
+
+
+def test_its_labels_and_dates_are_in_the_language_asked_for(capsys):
+    code, out, _ = run(capsys, "--lang", "de", "--now", "2024-11-20T10:00:00Z", str(FIXTURE))
+    assert code == 0
+    assert out.startswith(
+        "Grund: international_transit (Zwischen zwei Ländern)\nAn das Team übergeben: nein\n"
+    )
+    assert "22. November" in out and "2024-11-22" not in out
