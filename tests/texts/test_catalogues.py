@@ -35,14 +35,22 @@ def test_it_has_the_plural_forms(lang):
     assert "3" in texts.plural("parcels.count", 3, lang)
 
 
-@pytest.mark.parametrize(
-    ("lang", "expected_date", "expected_country"),
-    [
-        # Only languages with a catalogue (es, fr, pt, ru have none yet; add them here with it).
-        ("en", "12 November", "Germany"),
-        ("de", "12. November", "Deutschland"),
-    ],
-)
+# 12 November 2024 and Germany as CLDR writes them in each catalogue's language.
+LOCALE_DATA = [
+    ("en", "12 November", "Germany"),
+    ("es", "12 de noviembre", "Alemania"),
+    ("de", "12. November", "Deutschland"),
+    ("fr", "12 novembre", "Allemagne"),
+    ("pt", "12 de novembro", "Alemanha"),
+    ("ru", "12 ноября", "Германия"),
+]
+
+
+def test_the_locale_data_check_covers_every_language():
+    assert sorted(lang for lang, _, _ in LOCALE_DATA) == sorted(texts.languages())
+
+
+@pytest.mark.parametrize(("lang", "expected_date", "expected_country"), LOCALE_DATA)
 def test_it_writes_dates_and_countries_from_locale_data(lang, expected_date, expected_country):
     assert lang in texts.languages()
     assert texts.format_date(date(2024, 11, 12), lang) == expected_date
