@@ -2,8 +2,8 @@
 numbers a message holds (to check that every one is found whatever the language around it),
 and the per-language summary table printed by bench/nlu.py.
 
-A set named `lang_<code>` (or `lang_<code>_<anything>`) is in that language; the other sets (buyers, context, fresh) are
-English.
+A set named `lang_<code>` (or `lang_<code>_<anything>`) is in that language; the other sets
+(buyers, context, fresh) are English.
 """
 
 from __future__ import annotations
