@@ -237,7 +237,7 @@ def bench_rasa(
                 try:
                     if client.get(f"{url}/status").json().get("model_id"):
                         break
-                except httpx.HTTPError:
+                except (httpx.HTTPError, ValueError):  # not up yet, or not Rasa on that port
                     pass
                 time.sleep(0.05)
             ready = time.monotonic() - started

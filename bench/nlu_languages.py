@@ -117,7 +117,7 @@ def serve_and_score(
                 try:
                     if client.get(f"{url}/status").json().get("model_id"):
                         break
-                except httpx.HTTPError:
+                except (httpx.HTTPError, ValueError):  # not up yet, or not Rasa on that port
                     pass
                 time.sleep(0.1)
             for lang in langs:
