@@ -54,6 +54,29 @@ async def ensure_conversation(
     return conversation
 
 
+async def next_inbound_seq(conversation_id: str, channel: str, *, session: AsyncSession) -> int:
+    """Take the conversation's next sequence number for a buyer message; on first contact the
+    conversation is created (and the number is 1). The same as `ensure_conversation` +
+    `next_seq` in two statements instead of four (existing: UPDATE, SELECT; new: an UPDATE
+    that finds no row, INSERT)."""
+    result = await session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id)
+        .values(last_seq=Conversation.last_seq + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 1:
+        seq = await session.scalar(
+            select(Conversation.last_seq).where(Conversation.id == conversation_id)
+        )
+        return int(seq)
+    session.add(
+        Conversation(id=conversation_id, channel=channel, owner="bot", status="bot", last_seq=1)
+    )
+    await session.flush()
+    return 1
+
+
 async def next_seq(
     conversation_id: str,
     *,
@@ -102,9 +125,12 @@ async def append(
     holder: int | None = None,
     at: datetime | None = None,
     in_reply_to: int | None = None,
+    seq: int | None = None,
 ) -> Message:
-    """Store one event with the next sequence number (see `next_seq` for `statuses`)."""
-    seq = await next_seq(conversation_id, session=session, statuses=statuses, holder=holder)
+    """Store one event with the next sequence number (see `next_seq` for `statuses`), or with
+    `seq` when the caller has taken it already (`next_inbound_seq`)."""
+    if seq is None:
+        seq = await next_seq(conversation_id, session=session, statuses=statuses, holder=holder)
     message = Message(
         conversation_id=conversation_id,
         direction=direction,

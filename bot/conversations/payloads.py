@@ -33,11 +33,17 @@ def rasa_text(text: str, channel: str, offered: Iterable[str]) -> str:
     """The text to send to Rasa for a buyer message: unchanged unless it looks like an intent
     payload that neither the bot offered nor the channel produced; then it is plain text."""
     stripped = text.strip()
-    if not stripped.startswith("/"):
+    if not may_be_payload(stripped):
         return text
     if stripped in CHANNEL_COMMANDS.get(channel, frozenset()) or stripped in set(offered):
         return stripped
     return stripped.lstrip("/").strip()
+
+
+def may_be_payload(text: str) -> bool:
+    """Whether `rasa_text` may need the offered payloads for this text (it starts with "/");
+    other text goes to Rasa unchanged, so nothing needs to be read for it."""
+    return text.strip().startswith("/")
 
 
 def button_payloads(payload: dict[str, Any] | None) -> list[str]:

@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,15 @@ Listener = Callable[[str, str, Reply | str], Awaitable[None]]
 
 # A channel's "first delivery?" check, run in the transaction that stores the message.
 Claim = Callable[[AsyncSession], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A buyer message just stored, and what its turn needs, read in that same transaction."""
+
+    message_id: int
+    seq: int
+    context: transcript.TurnContext
 
 
 class AlreadyHandled(Exception):
@@ -140,35 +149,33 @@ class Router:
                 type(exc).__name__,
             )
             raise NotStored(inbound.conversation_id) from exc
-        message_id, seq, status, lang = stored
         try:
-            return await self._process(inbound, message_id, seq, status, lang)
+            return await self._process(inbound, stored)
         except SQLAlchemyError as exc:
             # The message is stored (`received`); the redelivery loop answers it once the
             # database works again. Say so rather than fail the request.
             log.error(
                 "database failed after storing message=%s conversation=%s: %s",
-                message_id,
+                stored.message_id,
                 inbound.conversation_id,
                 type(exc).__name__,
             )
             return [Reply(APOLOGY)]
 
-    async def _process(
-        self, inbound: Inbound, message_id: int, seq: int, status: str, lang: str
-    ) -> list[Reply]:
-        await self._announce(inbound.conversation_id, seq)
+    async def _process(self, inbound: Inbound, stored: Stored) -> list[Reply]:
+        message_id, status, lang = stored.message_id, stored.context.status, stored.context.language
+        await self._announce(inbound.conversation_id, stored.seq)
         await self._notify(inbound.conversation_id, "buyer", inbound.text)
 
         if status in ("pending", "open"):
             return await self._human_side(inbound, message_id, status, lang)
         if not inbound.text.strip():
             return await self._store_replies(inbound, message_id, [Reply(EMPTY_TEXT)], "processed")
-        if await self._has_held(inbound.conversation_id, before=message_id):
+        if stored.context.held_before:
             # Earlier messages wait for the bot to come back: keep the order, answer later.
             await self._mark(message_id, "held", "queued behind held messages")
             return []
-        lang, notice = await self._choose_language(inbound, message_id, lang)
+        lang, notice = await self._choose_language(inbound, lang, stored.context.earlier)
         if notice and not any(ch.isdigit() for ch in inbound.text):
             # A language request (or a language we do not offer) with nothing else to answer.
             return await self._store_replies(inbound, message_id, notice, "processed")
@@ -176,16 +183,13 @@ class Router:
         return notice + replies if notice else replies
 
     async def _choose_language(
-        self, inbound: Inbound, message_id: int, current: str
+        self, inbound: Inbound, current: str, earlier: int
     ) -> tuple[str, list[Reply]]:
         """The language to answer in (stored on the conversation when it changes) and what
-        to tell the buyer about it: a switch they asked for, or a language we do not offer."""
+        to tell the buyer about it: a switch they asked for, or a language we do not offer.
+        `earlier`: how many buyer messages the conversation had before this one."""
         telegram = inbound.metadata.get("telegram") or {}
         prior = telegram.get("language_code") if isinstance(telegram, dict) else None
-        async with self._sessionmaker() as session:
-            earlier = await transcript.count_inbound(
-                inbound.conversation_id, before=message_id, session=session
-            )
         policy = self._languages
         choice = policy.choose(inbound.text, current=current, prior=prior, earlier_messages=earlier)
         if choice.changed:
@@ -208,10 +212,9 @@ class Router:
             return choice.lang, [Reply(text("language.switched", choice.lang))]
         return choice.lang, []
 
-    async def _store_inbound(
-        self, inbound: Inbound, claim: Claim | None
-    ) -> tuple[int, int, str, str]:
-        """Store the buyer's message first of all; (id, seq, conversation status, language)."""
+    async def _store_inbound(self, inbound: Inbound, claim: Claim | None) -> Stored:
+        """Store the buyer's message first of all, and read in the same transaction what the
+        turn needs to know about the conversation."""
         async with self._sessionmaker() as session, session.begin():
             if claim is not None and not await claim(session):
                 raise AlreadyHandled(inbound.external_id)
@@ -229,10 +232,10 @@ class Router:
                 external_id=inbound.external_id,
                 client_id=inbound.client_id,
             )
-            conversation = await session.get(Conversation, inbound.conversation_id)
-            status = conversation.status if conversation else "bot"
-            lang = conversation.language if conversation else "en"
-            return message.id, int(message.seq), status, lang
+            context = await transcript.turn_context(
+                inbound.conversation_id, before=message.id, session=session
+            )
+            return Stored(message.id, int(message.seq), context)
 
     async def _ask_bot(
         self, inbound: Inbound, message_id: int, lang: str, *, replay: bool = False
@@ -241,8 +244,10 @@ class Router:
         nothing (its action server is down), the message is held and the buyer told once;
         the redelivery loop answers it when the bot is back."""
         # Typed "/intent{...}" is text; only offered buttons and channel commands are intents.
-        async with self._sessionmaker() as session:
-            offered = await payloads.offered_payloads(inbound.conversation_id, session=session)
+        offered: set[str] = set()
+        if payloads.may_be_payload(inbound.text):  # other text goes to Rasa as it is
+            async with self._sessionmaker() as session:
+                offered = await payloads.offered_payloads(inbound.conversation_id, session=session)
         metadata = {
             "channel": inbound.channel,
             **inbound.metadata,
@@ -313,17 +318,7 @@ class Router:
 
     async def _has_held(self, conversation_id: str, *, before: int) -> bool:
         async with self._sessionmaker() as session:
-            found = await session.scalar(
-                select(Message.id)
-                .where(
-                    Message.conversation_id == conversation_id,
-                    Message.direction == "in",
-                    Message.status.in_(("held", "retrying")),
-                    Message.id < before,
-                )
-                .limit(1)
-            )
-        return found is not None
+            return await transcript.has_held(conversation_id, before=before, session=session)
 
     async def _mark(self, message_id: int, status: str, error: str | None = None) -> None:
         async with self._sessionmaker() as session, session.begin():

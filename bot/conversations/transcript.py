@@ -2,32 +2,78 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversations import events
 from bot.conversations.events import ensure_conversation
-from bot.storage.models import Message
+from bot.storage.models import Conversation, Message
 
 __all__ = ["ensure_conversation", "history", "record_inbound", "record_outbound"]
 
 
 async def count_inbound(conversation_id: str, *, before: int, session: AsyncSession) -> int:
     """How many buyer messages the conversation had before message id `before`."""
-    from sqlalchemy import func, select
-
-    from bot.storage.models import Message
-
-    found = await session.scalar(
-        select(func.count(Message.id)).where(
-            Message.conversation_id == conversation_id,
-            Message.direction == "in",
-            Message.id < before,
-        )
-    )
+    found = await session.scalar(_count_inbound(conversation_id, before))
     return int(found or 0)
+
+
+def _count_inbound(conversation_id: str, before: int) -> Any:
+    return select(func.count(Message.id)).where(
+        Message.conversation_id == conversation_id,
+        Message.direction == "in",
+        Message.id < before,
+    )
+
+
+# Buyer messages in these statuses wait for the bot; later ones queue behind them.
+HELD_STATUSES = ("held", "retrying")
+
+
+def _held_before(conversation_id: str, before: int) -> Any:
+    return select(Message.id).where(
+        Message.conversation_id == conversation_id,
+        Message.direction == "in",
+        Message.status.in_(HELD_STATUSES),
+        Message.id < before,
+    )
+
+
+async def has_held(conversation_id: str, *, before: int, session: AsyncSession) -> bool:
+    """Whether a buyer message before message id `before` still waits for the bot."""
+    found = await session.scalar(_held_before(conversation_id, before).limit(1))
+    return found is not None
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    """What a buyer message's turn needs to know about its conversation."""
+
+    status: str  # the conversation's status (who answers)
+    language: str  # the conversation's language
+    earlier: int  # buyer messages before this one
+    held_before: bool  # one of them still waits for the bot: this one queues behind it
+
+
+async def turn_context(conversation_id: str, *, before: int, session: AsyncSession) -> TurnContext:
+    """The conversation's status and language, `count_inbound` and `has_held` for message id
+    `before`, in one statement (a conversation not stored yet: the defaults)."""
+    row = (
+        await session.execute(
+            select(
+                Conversation.status,
+                Conversation.language,
+                _count_inbound(conversation_id, before).scalar_subquery(),
+                _held_before(conversation_id, before).exists(),
+            ).where(Conversation.id == conversation_id)
+        )
+    ).one_or_none()
+    if row is None:
+        return TurnContext("bot", "en", 0, False)
+    return TurnContext(row[0], row[1], int(row[2] or 0), bool(row[3]))
 
 
 async def record_inbound(
@@ -39,8 +85,9 @@ async def record_inbound(
     external_id: str | None = None,
     client_id: str | None = None,
 ) -> Message:
-    """Store a buyer's message (status `received`) before anything processes it."""
-    await ensure_conversation(conversation_id, channel, session=session)
+    """Store a buyer's message (status `received`) before anything processes it; the
+    conversation is created on first contact."""
+    seq = await events.next_inbound_seq(conversation_id, channel, session=session)
     return await events.append(
         conversation_id,
         session=session,
@@ -51,6 +98,7 @@ async def record_inbound(
         status="received",
         external_id=external_id,
         client_id=client_id,
+        seq=seq,
     )
 
 

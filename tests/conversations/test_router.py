@@ -260,3 +260,62 @@ async def test_a_replay_and_live_messages_of_one_conversation_never_run_side_by_
             await asyncio.gather(replay, second)
         assert most == 1
         await engine.dispose()
+
+
+async def test_a_bot_turn_reads_and_writes_the_database_in_two_transactions(
+    database_url: str,
+) -> None:
+    """Storing the message also reads what the turn needs (earlier messages, held ones, the
+    conversation's status and language); the answer is stored in a second transaction. No
+    read-only session in between: each one is a round trip (and a ROLLBACK) on every turn."""
+    from sqlalchemy import event
+
+    replies = [{"recipient_id": "x", "text": "Parcel RR123456785CN: in transit"}]
+    with serve(fake_rasa([], database_url, replies)) as url:
+        engine = make_engine(database_url)
+        sessions = make_sessionmaker(engine)
+        async with httpx.AsyncClient() as http:
+            router = Router(sessionmaker=sessions, rasa=RasaClient(http, url))
+            first = Inbound(channel="api", conversation_id="api:c9", text="hello there")
+            await router.handle(first)
+            seen: list[str] = []
+            sync = engine.sync_engine
+            event.listen(sync, "before_cursor_execute", lambda *a: seen.append(a[2].split()[0]))
+            event.listen(sync, "commit", lambda *a: seen.append("COMMIT"))
+            event.listen(sync, "rollback", lambda *a: seen.append("ROLLBACK"))
+            second = Inbound(channel="api", conversation_id="api:c9", text="where is my parcel")
+            out = await router.handle(second)
+        await engine.dispose()
+    assert [r.text for r in out] == ["Parcel RR123456785CN: in transit"]
+    assert seen == [
+        # the message: its seq (UPDATE, SELECT), the row, then the conversation's status and
+        # language with the earlier and held messages
+        *("UPDATE", "SELECT", "INSERT", "SELECT", "COMMIT"),
+        # the answer: the message answered, the reply's seq, the reply
+        *("UPDATE", "UPDATE", "SELECT", "INSERT", "COMMIT"),
+    ]
+
+
+async def test_only_an_offered_button_payload_reaches_rasa_as_an_intent(
+    database_url: str,
+) -> None:
+    """Offered payloads are read only for text that starts with "/", and then still guard it."""
+    sent: list[str] = []
+
+    async def webhook(request: Request) -> JSONResponse:
+        body = await request.json()
+        sent.append(body["message"])
+        buttons = [{"title": "Yes", "payload": "/affirm"}]
+        return JSONResponse([{"recipient_id": "x", "text": "Sure?", "buttons": buttons}])
+
+    app = Starlette(routes=[Route("/webhooks/gateway/webhook", webhook, methods=["POST"])])
+    with serve(app) as url:
+        engine = make_engine(database_url)
+        sessions = make_sessionmaker(engine)
+        async with httpx.AsyncClient() as http:
+            router = Router(sessionmaker=sessions, rasa=RasaClient(http, url))
+            for text in ("/affirm", "hello there", "/affirm", " /deny", "/affirm{\"x\": 1}"):
+                await router.handle(Inbound(channel="api", conversation_id="api:b1", text=text))
+        await engine.dispose()
+    # Before any button: typed text. After: the offered one passes, others are text.
+    assert sent == ["affirm", "hello there", "/affirm", "deny", 'affirm{"x": 1}']
