@@ -14,6 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bench.heldout import Score
+from bot.conversations.language import LanguagePolicy
+
+_POLICY = LanguagePolicy()
 
 # Numbers as buyers type them in the held-out sets: UPU S10 (spaces allowed), UPS 1Z, and
 # long digit runs (DHL, FedEx, USPS, Yanwen/Cainiao style with letters first).
@@ -46,6 +49,9 @@ class LanguageFigures:
     numbers_found: int = 0
     missed: list[tuple[str, str]] = field(default_factory=list)  # (number, message)
     timings: list[float] = field(default_factory=list)
+    # The language the conversation would be set to if this were its first message (no hint).
+    chosen: int = 0
+    chosen_right: int = 0
 
 
 class PerLanguage:
@@ -61,8 +67,12 @@ class PerLanguage:
         figures.confidently_wrong += result.confidently_wrong
 
     def add_parse(self, set_name: str, text: str, found: set[str], millis: float) -> None:
-        figures = self.figures[set_language(set_name)]
+        lang = set_language(set_name)
+        figures = self.figures[lang]
         figures.timings.append(millis)
+        figures.chosen += 1
+        if _POLICY.choose(text, current="en", prior=None, earlier_messages=0).lang == lang:
+            figures.chosen_right += 1
         for number in expected_numbers(text):
             figures.numbers += 1
             if number in found:
@@ -72,7 +82,8 @@ class PerLanguage:
 
     def report(self) -> list[str]:
         lines = [
-            "per language   messages  accuracy  confidently wrong  numbers found  parse p50",
+            "per language   messages  accuracy  confidently wrong  numbers found  parse p50"
+            "  language chosen",
         ]
         for lang in sorted(self.figures, key=lambda c: (c != "en", c)):
             f = self.figures[lang]
@@ -81,9 +92,14 @@ class PerLanguage:
             p50 = statistics.median(f.timings) if f.timings else 0.0
             lines.append(
                 f"  {lang:<12} {f.messages:>8}  {accuracy:>8.3f}  {wrong:>17.1%}  "
-                f"{f.numbers_found:>6}/{f.numbers:<6}  {p50:>6.1f} ms"
+                f"{f.numbers_found:>6}/{f.numbers:<6}  {p50:>6.1f} ms  "
+                f"{f.chosen_right:>5}/{f.chosen}"
             )
             for number, text in f.missed:
                 lines.append(f"    number not found: {number} in {text!r}")
         lines.append("  (targets: accuracy >= 0.90 per language, every number found, p50 < 10 ms)")
+        lines.append(
+            "  language chosen: the conversation's language if the message came first, with no"
+            " channel hint (one-word messages keep the default, English)"
+        )
         return lines
