@@ -1,0 +1,104 @@
+"""Writing orders: every loader (CSV import, the HTTP API, shop connectors) ends in
+`replace_orders`; `delete_order` removes one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.conversations.orders.records import OrderIn
+from bot.conversations.orders.subscriptions import extend_order_subscriptions
+from bot.storage.models import Order, OrderShipment, utcnow
+from bot.tracking.numbers.marketplaces import marketplace_of
+
+# Rows per statement when loading many orders at once (stays under SQLite's 999 parameters).
+CHUNK = 500
+
+
+async def replace_orders(orders: Sequence[OrderIn], *, session: AsyncSession) -> int:
+    """Store `orders`, each replacing any earlier version of the same number (its shipments
+    too). Conversations subscribed to an order get its new shipments. Returns the count."""
+    now = utcnow()
+    for start in range(0, len(orders), CHUNK):
+        chunk = orders[start : start + CHUNK]
+        numbers = [o.order_number for o in chunk]
+        # Replace earlier versions: only when there are any (a first import deletes nothing,
+        # and skipping the statements keeps 100,000-order imports linear on PostgreSQL).
+        old_ids = list(
+            await session.scalars(select(Order.id).where(Order.order_number.in_(numbers)))
+        )
+        if old_ids:
+            await session.execute(
+                delete(OrderShipment)
+                .where(OrderShipment.order_id.in_(old_ids))
+                .execution_options(synchronize_session=False)
+            )
+            await session.execute(
+                delete(Order)
+                .where(Order.id.in_(old_ids))
+                .execution_options(synchronize_session=False)
+            )
+        # One multi-row INSERT per chunk: asyncpg's executemany costs a round trip per row
+        # (100,000 orders took 560 s on PostgreSQL that way, 7.6 s on SQLite).
+        await session.execute(
+            insert(Order).values(
+                [
+                    {
+                        "order_number": o.order_number,
+                        "email": o.email,
+                        "postcode": o.postcode,
+                        "customer_id": o.customer_id,
+                        "shop": o.shop,
+                        "source": o.source,
+                        "marketplace": _market_code(o.order_number),
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for o in chunk
+                ]
+            )
+        )
+        ids = dict(
+            (
+                await session.execute(
+                    select(Order.order_number, Order.id).where(Order.order_number.in_(numbers))
+                )
+            ).all()
+        )
+        rows = [
+            {
+                "order_id": ids[o.order_number],
+                "tracking_number": s.tracking_number,
+                "carrier": s.carrier,
+                "shipped_at": s.shipped_at,
+            }
+            for o in chunk
+            for s in o.shipments
+        ]
+        if rows:
+            await session.execute(insert(OrderShipment).values(rows))
+        await extend_order_subscriptions(chunk, session=session)
+    return len(orders)
+
+
+def _market_code(order_number: str) -> str | None:
+    market = marketplace_of(order_number)
+    return market.code if market else None
+
+
+async def delete_order(order_number: str, *, session: AsyncSession) -> bool:
+    """Remove an order and its shipments; False when there was none."""
+    order_id = await session.scalar(select(Order.id).where(Order.order_number == order_number))
+    if order_id is None:
+        return False
+    await session.execute(
+        delete(OrderShipment)
+        .where(OrderShipment.order_id == order_id)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        delete(Order).where(Order.id == order_id).execution_options(synchronize_session=False)
+    )
+    return True
