@@ -54,6 +54,12 @@ ALL_FIELDS = {
     "weekday": "Monday",
     "time": "09:00",
     "zone": "Europe/Berlin",
+    # The command line's labels (bot/commands/track.py, explain.py).
+    "reason": "stalled",
+    "step": "N.",
+    "minutes": 5,
+    "error": "timeout",
+    "answer": "no",
 }
 
 
