@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from bot.conversations import buyers
 from bot.conversations.outbox import Outbox
 from bot.conversations.rasa_client import RasaClient
 from bot.conversations.replies import Reply
@@ -139,13 +140,14 @@ class Redelivery:
                 .values(status="failed", error="the bot was unavailable too long; sent to a person")
                 .execution_options(synchronize_session=False)
             )
+            lang = await buyers.language(message.conversation_id, session=session) or "en"
         desk = self._router.desk
         if desk is not None:
             await desk.request_handoff(
-                message.conversation_id, actor="system", reason="bot unavailable"
+                message.conversation_id, actor="system", reason="bot unavailable", lang=lang
             )
         await self._outbox.push(
-            message.conversation_id, [Reply(text("gateway.gave_up"))], sender="system"
+            message.conversation_id, [Reply(text("gateway.gave_up", lang))], sender="system"
         )
         log.error(
             "gave up on the bot for conversation=%s; handed to a person", message.conversation_id

@@ -179,6 +179,29 @@ async def test_a_message_held_too_long_goes_to_a_person(
         assert log[-1][1].startswith("Sorry, I still cannot answer automatically")
 
 
+async def test_giving_up_is_said_in_the_conversations_language(
+    tmp_path: Path, rasa: tuple[FlakyRasa, str]
+) -> None:
+    from bot.storage.models import Conversation
+    from bot.texts import text
+
+    fake, url = rasa
+    async with wired(tmp_path, url) as (router, redelivery, sessions):
+        fake.mode = "down"
+        await router.handle(Inbound(channel="api", conversation_id="api:p", text="cadê"))
+        async with sessions() as session, session.begin():
+            await session.execute(
+                update(Message).values(created_at=utcnow() - timedelta(minutes=30))
+            )
+            conversation = await session.get(Conversation, "api:p")
+            assert conversation is not None
+            conversation.language = "pt"
+        assert await redelivery.run_once() == 1
+        log = await _log(sessions, "api:p")
+        assert log[-1][1] == text("gateway.gave_up", "pt")
+        assert text("gateway.gave_up", "pt") != text("gateway.gave_up", "en")
+
+
 async def test_a_message_is_never_answered_twice_even_if_replayed_after_its_answer(
     tmp_path: Path, rasa: tuple[FlakyRasa, str]
 ) -> None:
