@@ -186,6 +186,9 @@ def not_received_answer(
     really is when it is not marked delivered."""
     number = diagnosis.evidence.get("number") or (shipment.number if shipment else "")
     if shipment is not None and shipment.status == Status.DELIVERED:
+        if last_event(shipment) is None:
+            # Marked delivered with no scan to quote: say so in a sentence of its own.
+            return [texts.text("parcel.delivered_missing_no_scans", lang, number=number)]
         scan, when = _scan_and_date(shipment, lang)
         return [texts.text("parcel.delivered_missing", lang, number=number, date=when, scan=scan)]
     return [

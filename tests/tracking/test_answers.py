@@ -86,3 +86,16 @@ def test_customs_on_a_delivered_parcel_reads_well_in_english() -> None:
     lines = customs_answer(shipment, diagnosis, paid=False, today=date(2024, 11, 14))
 
     assert lines[0] == f"Your parcel {NUMBER} has already been delivered, so customs is behind it."
+
+
+@pytest.mark.parametrize("lang", texts.LANGUAGES)
+def test_a_missing_parcel_marked_delivered_without_scans_gets_a_whole_sentence(lang: str) -> None:
+    from bot.tracking.answers import not_received_answer
+
+    shipment = Shipment(number=NUMBER, status=Status.DELIVERED, fetched_at=NOW)
+    diagnosis = diagnose(shipment, NOW, lang=lang)
+
+    lines = not_received_answer(shipment, diagnosis, lang)
+
+    assert lines == [texts.text("parcel.delivered_missing_no_scans", lang, number=NUMBER)]
+    assert " ()" not in lines[0] and "  " not in lines[0]
