@@ -10,9 +10,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import inputs
 from actions.parcels import ANY_CARRIER, human_button, language, latest_intent
 from bot import texts
-from bot.tracking.numbers import Match, check_number
+from bot.tracking.numbers import Match
 from bot.tracking.numbers.typos import did_you_mean
 
 # After this many unusable numbers in a row the bot offers a person alongside the question.
@@ -61,7 +62,7 @@ class ValidateTrackingForm(FormValidationAction):
         domain: DomainDict,
     ) -> list[str]:
         number = tracker.get_slot("tracking_number")
-        match = check_number(number) if number else None
+        match = inputs.number_check(number)
         if match is not None and match.valid and match.ambiguous:
             return list(domain_slots)
         return [slot for slot in domain_slots if slot != "carrier"]
@@ -100,7 +101,8 @@ class ValidateTrackingForm(FormValidationAction):
             value = value[-1] if value else None
         if value is None:
             return {"tracking_number": None}
-        match = check_number(str(value))
+        # A payload's value may be any JSON of any length: only a string holding a number counts.
+        match = inputs.number_check(value)
         misses = int(tracker.get_slot("number_misses") or 0)
         repaired = match is not None and (
             bool(match.corrected_from) or repaired_in_message(tracker, match.number)
@@ -111,7 +113,8 @@ class ValidateTrackingForm(FormValidationAction):
         buttons: list[dict[str, str]] = []
         suggestion = None
         if match is None:
-            dispatcher.utter_message(response="utter_not_a_number", number=str(value))
+            # Nothing of what was sent is repeated: it may be anything (markup included).
+            dispatcher.utter_message(response="utter_not_a_number")
         elif match.valid:
             # A look-alike repair (O for 0, S for 5) passed the check digit: offer it.
             suggestion = match.number
@@ -177,7 +180,7 @@ class ValidateTrackingForm(FormValidationAction):
         domain: DomainDict,
     ) -> dict[str, Any]:
         """Keep the carrier the buyer named; anything else means "ask every carrier"."""
-        match = check_number(tracker.get_slot("tracking_number") or "")
+        match = inputs.number_check(tracker.get_slot("tracking_number"))
         code = pick_carrier(str(value or ""), carrier_choices(match))
         if code is None:
             # Never ask twice: the providers can be asked without a carrier.
@@ -195,14 +198,14 @@ class ActionAskCarrier(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        match = check_number(tracker.get_slot("tracking_number") or "")
+        match = inputs.number_check(tracker.get_slot("tracking_number"))
         buttons = [{"title": name, "payload": code} for code, name in carrier_choices(match)]
         buttons.append(
             {"title": texts.text("button.not_sure", language(tracker)), "payload": NOT_SURE}
         )
         dispatcher.utter_message(
             response="utter_ask_carrier",
-            number=tracker.get_slot("tracking_number"),
+            number=match.number if match is not None else "",
             buttons=buttons,
         )
         return [SlotSet("requested_slot", "carrier")]

@@ -15,7 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import deps
+from actions import deps, inputs
 from actions.forms import answered_this_turn
 from actions.parcels import cleared_number_slots, explain_number, language
 from actions.tracking import MAX_NUMBERS, send_answer
@@ -25,6 +25,9 @@ from bot.tracking.numbers.marketplaces import marketplace_of
 
 # order_state values: what action_order_answer does once the form is done.
 ASK, OPEN, LOCKED, MARKETPLACE = "ask", "open", "locked", "marketplace"
+# No order number came with the message; or its value is none (only a crafted payload gets
+# such a value past the NLU): it is neither looked up nor repeated.
+MISSING, UNKNOWN = "missing", "unknown"
 
 
 def limits() -> orders.Limits:
@@ -47,10 +50,10 @@ def client_of(tracker: Tracker) -> str:
     return tracker.sender_id
 
 
-def order_asked(tracker: Tracker) -> str:
-    """The order number the buyer gave (normalised when it can be; else as typed)."""
-    raw = str(tracker.get_slot("order_number") or "")
-    return orders.normalise_order_number(raw) or raw[:64]
+def order_asked(tracker: Tracker) -> str | None:
+    """The order number the buyer gave, normalised; None when it cannot be one (it is then
+    neither looked up nor repeated)."""
+    return inputs.order_number(tracker.get_slot("order_number"))
 
 
 async def case_of(order_number: str, tracker: Tracker) -> str:
@@ -88,9 +91,13 @@ class ActionOrderLookup(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         number = order_asked(tracker)
+        if number is not None:
+            state = await case_of(number, tracker)
+        else:
+            state = UNKNOWN if tracker.get_slot("order_number") else MISSING
         return [
             SlotSet("order_pending", number),
-            SlotSet("order_state", await case_of(number, tracker)),
+            SlotSet("order_state", state),
             SlotSet("order_check", None),
         ]
 
@@ -147,7 +154,8 @@ class ActionAskOrderCheck(Action):
     ) -> list[dict[str, Any]]:
         if not answered_this_turn(tracker):
             dispatcher.utter_message(
-                response="utter_ask_order_check", order=tracker.get_slot("order_pending")
+                response="utter_ask_order_check",
+                order=inputs.order_number(tracker.get_slot("order_pending")),
             )
         return []
 
@@ -161,7 +169,7 @@ class ActionOrderAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        number = str(tracker.get_slot("order_pending") or "")
+        number = inputs.order_number(tracker.get_slot("order_pending")) or ""
         state = tracker.get_slot("order_state")
         done = [
             SlotSet("order_check", None),
@@ -179,6 +187,13 @@ class ActionOrderAnswer(Action):
                 # The marketplace's own menu name in the buyer's language, where it has one.
                 where=text(f"marketplace.{market.code}.where", language(tracker)),
             )
+            return done
+        if state == MISSING:
+            dispatcher.utter_message(response="utter_ask_tracking_number")  # or order number
+            return done
+        if state == UNKNOWN:
+            # The same words as for an unknown order or a wrong e-mail (domain.yml).
+            dispatcher.utter_message(response="utter_order_check_failed")
             return done
         if state != OPEN:
             dispatcher.utter_message(response="utter_order_locked")

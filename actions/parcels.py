@@ -9,14 +9,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import deps
+from actions import deps, inputs
 from bot import texts
 from bot.carriers.couriers import carrier_slug
 from bot.tracking.answers import fingerprint, plain_reply
 from bot.tracking.carrier_links import tracking_url
 from bot.tracking.explain import Diagnosis, diagnose
 from bot.tracking.model import Shipment
-from bot.tracking.numbers import check_number
 from bot.tracking.numbers.s10_countries import operator_for
 
 
@@ -29,6 +28,8 @@ def human_button(lang: str = "en") -> dict[str, str]:
 CUSTOMS_REASONS = ("customs_clearance", "customs_action_required")
 # Carrier value meaning "the buyer does not know": ask every enabled provider.
 ANY_CARRIER = "any"
+# Answer.reason for a value that is no tracking number at all (nothing was tracked).
+NOT_A_NUMBER = "not_a_number"
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,14 @@ def language(tracker: Tracker) -> str:
 
 
 async def explain_number(number: str, courier: str | None = None, lang: str = "en") -> Answer:
-    """Track `number` (as the given courier, if known) and explain its status and reason."""
-    check = check_number(number)
-    normalised = check.number if check is not None else number
+    """Track `number` (as the given courier, if known) and explain its status and reason.
+    A value that cannot be a tracking number is neither tracked nor repeated: the reply says
+    what a tracking number looks like."""
+    check = inputs.number_check(number)
+    normalised = check.number if check is not None else inputs.shipment_number(number)
+    if normalised is None:
+        text = texts.text("utter_not_a_number", lang)
+        return Answer("", text, NOT_A_NUMBER, escalate=False, shipment=None, lang=lang)
     shipment: Shipment | None = None
     # A failed check digit is explained without asking any carrier: they would only guess.
     if check is None or check.valid:
@@ -99,20 +105,23 @@ async def explain_number(number: str, courier: str | None = None, lang: str = "e
 
 def last_parcel_or_ask(dispatcher: CollectingDispatcher, tracker: Tracker) -> str | None:
     """The parcel tracked last in this conversation; when there is none, ask which one."""
-    number = tracker.get_slot("last_tracked")
-    if not number:
+    number = inputs.shipment_number(tracker.get_slot("last_tracked"))
+    if number is None:
         dispatcher.utter_message(response="utter_ask_which_parcel")
         return None
-    return str(number)
+    return number
 
 
 def latest_numbers(tracker: Tracker) -> list[str]:
-    """Tracking numbers in the buyer's latest message, in order, without repeats."""
+    """Tracking numbers in the buyer's latest message, in order, without repeats; a value that
+    is not a tracking number (a crafted payload's) is left out."""
     seen: list[str] = []
     for entity in tracker.latest_message.get("entities", []) or []:
-        value = entity.get("value")
-        if entity.get("entity") == "tracking_number" and value and value not in seen:
-            seen.append(str(value))
+        if entity.get("entity") != "tracking_number":
+            continue
+        number = inputs.tracking_number(entity.get("value"))
+        if number is not None and number not in seen:
+            seen.append(number)
     return seen
 
 

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from actions import deps
+from actions import deps, inputs
 from actions.parcels import last_parcel_or_ask
 from bot.conversations import orders
 from bot.storage.models import Subscription
@@ -64,7 +64,7 @@ class ActionSubscribeUpdates(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        order = tracker.get_slot("last_order")
+        order = inputs.order_number(tracker.get_slot("last_order"))
         if order:  # the buyer just saw a (verified) order: follow all of its shipments
             factory = await deps.sessionmaker()
             async with factory() as session, session.begin():
@@ -95,7 +95,9 @@ class ActionUnsubscribeUpdates(Action):
             Subscription.conversation_id == tracker.sender_id, Subscription.active.is_(True)
         )
         if named:
-            query = query.where(Subscription.tracking_number == named)
+            # Subscriptions are stored by normalised number; a value that is none matches none.
+            number = inputs.tracking_number(named)
+            query = query.where(Subscription.tracking_number == (number or ""))
         factory = await deps.sessionmaker()
         async with factory() as session, session.begin():
             stopped = (await session.execute(query.values(active=False))).rowcount

@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import inputs
 from actions.fallback import MISS_INTENTS
 from actions.parcels import intent_of
 
@@ -42,8 +43,9 @@ def handoff_reason(tracker: Tracker) -> str:
 def hand_off(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """Tell the buyer a person takes over, with the marker the gateway acts on."""
     marker: dict[str, Any] = {"reason": handoff_reason(tracker)}
-    if tracker.get_slot("last_tracked"):
-        marker["tracking_number"] = tracker.get_slot("last_tracked")
+    number = inputs.shipment_number(tracker.get_slot("last_tracked"))
+    if number is not None:
+        marker["tracking_number"] = number
     dispatcher.utter_message(response="utter_handoff", json_message={"handoff": marker})
 
 

@@ -13,9 +13,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import deps
+from actions import deps, inputs
 from actions.parcels import (
-    ANY_CARRIER,
     Answer,
     cleared_number_slots,
     explain_number,
@@ -121,14 +120,15 @@ class ActionTrackParcel(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        slot = tracker.get_slot("tracking_number")
+        # Only numbers go on: the slot and the entities may come from a crafted payload.
+        slot = inputs.tracking_number(tracker.get_slot("tracking_number"))
         several = latest_numbers(tracker)
         numbers = several if len(several) > 1 else [slot] if slot else several
         if not numbers:
             dispatcher.utter_message(response="utter_ask_tracking_number")
             return []
-        carrier = tracker.get_slot("carrier")
-        chosen = carrier if carrier and carrier != ANY_CARRIER else None
+        # The carrier the buyer picked for this number ("any" is none of its carriers).
+        chosen = inputs.courier(tracker.get_slot("carrier"), slot)
         looked_up, rest = numbers[:MAX_NUMBERS], numbers[MAX_NUMBERS:]
         answers = [
             await explain_number(n, chosen if n == slot else None, language(tracker))
@@ -167,7 +167,7 @@ class ActionAnswerFollowup(Action):
         number = last_parcel_or_ask(dispatcher, tracker)
         if number is None:
             return []
-        courier = tracker.get_slot("last_courier")
+        courier = inputs.courier(tracker.get_slot("last_courier"), number)
         answer = await explain_number(number, courier, language(tracker))
         topic = latest_intent(tracker)
         slots = cleared_number_slots(answer.number, courier, answer.fingerprint)
