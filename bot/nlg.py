@@ -71,7 +71,11 @@ def render(body: Mapping[str, Any]) -> dict[str, Any]:
         return {"text": None, "buttons": []}
     template = texts.catalogue(lang).messages.get(name) or texts.catalogue("en").messages[name]
     text = string.Formatter().vformat(template, (), fields)
-    buttons = buttons_given or [
+    if buttons_given:
+        # Rasa appends the buttons the action passed to whatever this returns
+        # (RemoteAction._utter_responses): returning them too showed every button twice.
+        return {"text": text, "buttons": []}
+    buttons = [
         {"title": texts.text(title, lang), "payload": payload}
         for title, payload in BUTTONS.get(name, ())
     ]

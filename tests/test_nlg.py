@@ -40,3 +40,16 @@ def test_every_domain_response_has_words():
     domain = yaml.safe_load((texts.LOCALE_DIR.parents[2] / "domain.yml").read_text())
     for name in domain["responses"]:
         assert texts.has_text(name), name
+
+
+def test_buttons_an_action_passes_are_left_to_rasa_so_they_are_shown_once():
+    # Rasa 3.6 extends the NLG answer with the action's buttons (RemoteAction._utter_responses).
+    import inspect
+
+    from rasa.core.actions.action import RemoteAction
+
+    assert 'draft["buttons"].extend(buttons)' in inspect.getsource(RemoteAction._utter_responses)
+    given = [{"title": "DHL", "payload": "dhl"}, {"title": "Not sure", "payload": "/deny"}]
+    answer = nlg.render(_body("utter_ask_carrier", "en", number="RR123456785CN", buttons=given))
+    assert answer["buttons"] == []
+    assert answer["text"]
