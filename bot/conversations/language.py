@@ -202,6 +202,20 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_NOT_LANGUAGE = re.compile(
+    r"<[^>]{0,500}>"  # markup: tag and attribute names are not the buyer's language
+    r"|\bhttps?://\S+"  # links
+    r"|\S+@\S+"  # e-mail addresses
+    r"|\S*\d\S*"  # anything with a digit: tracking and order numbers, dates, prices
+)
+
+
+def readable(text: str) -> str:
+    """The part of a message that says something about its language: without markup, links,
+    e-mail addresses and anything with digits in it."""
+    return _NOT_LANGUAGE.sub(" ", text)
+
+
 def words(text: str) -> list[str]:
     """The words of a message; tokens with digits (tracking numbers) are not words."""
     return [w for w in _WORD.findall(_fold(text)) if not any(ch.isdigit() for ch in w)]
@@ -302,16 +316,18 @@ class LanguagePolicy:
         if not settling:
             return Choice(current)
         fallback = hinted or current
+        plain = readable(text)
+        count = len(words(plain))
         # A command or a button's payload ("/request_human") is not the buyer's language.
-        if len(words(text)) < MIN_WORDS or text.lstrip().startswith("/"):
+        if count < MIN_WORDS or text.lstrip().startswith("/"):
             return Choice(fallback, changed=fallback != current)
-        code, score = identify(text)
+        code, score = identify(plain)
         if code in self.offered:
             # A channel hint (the phone's or browser's language) yields to a clear message.
-            if hinted and code != hinted and (score < 0.5 or len(words(text)) < 3):
+            if hinted and code != hinted and (score < 0.5 or count < 3):
                 return Choice(hinted, changed=hinted != current)
             return Choice(code, changed=code != current)
-        if code and score >= UNSUPPORTED_CONFIDENCE and len(words(text)) >= 3:
+        if code and score >= UNSUPPORTED_CONFIDENCE and count >= 3:
             lang = hinted or self.default
             return Choice(lang, changed=lang != current, unsupported=code)
         return Choice(fallback, changed=fallback != current)

@@ -39,6 +39,25 @@ def test_a_button_payload_or_command_does_not_choose_the_language():
     assert POLICY.choose("/greet", current="en", prior="de", earlier_messages=0).lang == "de"
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "<img src=x onerror=alert(1)>",
+        "<script>alert(1)</script> buyer@example.com",
+        "RR123456785CNRR123456785CNRR123456785CN 100234 2026-11-20",
+        "https://www.deutschepost.de/de/s/sendungsverfolgung.html?piececode=RR123456785CN",
+    ],
+)
+def test_markup_links_addresses_and_numbers_say_nothing_about_the_language(message):
+    choice = POLICY.choose(message, current="en", prior=None, earlier_messages=0)
+    assert (choice.lang, choice.changed, choice.unsupported) == ("en", False, None)
+
+
+def test_the_words_around_markup_still_count():
+    message = "<b>hola</b>, dónde está mi paquete RR123456785CN?"
+    assert POLICY.choose(message, current="en", prior=None, earlier_messages=0).lang == "es"
+
+
 def test_it_sticks_after_the_first_messages():
     choice = POLICY.choose("where is my parcel now", current="es", prior=None, earlier_messages=5)
     assert choice.lang == "es"
