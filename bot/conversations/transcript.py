@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversations import events
@@ -15,36 +15,48 @@ from bot.storage.models import Conversation, Message
 __all__ = ["ensure_conversation", "history", "record_inbound", "record_outbound"]
 
 
-async def count_inbound(conversation_id: str, *, before: int, session: AsyncSession) -> int:
-    """How many buyer messages the conversation had before message id `before`."""
-    found = await session.scalar(_count_inbound(conversation_id, before))
-    return int(found or 0)
-
-
-def _count_inbound(conversation_id: str, before: int) -> Any:
-    return select(func.count(Message.id)).where(
-        Message.conversation_id == conversation_id,
-        Message.direction == "in",
-        Message.id < before,
-    )
-
-
+# Statements of the turn path, built once (see bot/conversations/events.py for why).
+_CONVERSATION = bindparam("conversation_id")
+_BEFORE = bindparam("before")
 # Buyer messages in these statuses wait for the bot; later ones queue behind them.
 HELD_STATUSES = ("held", "retrying")
+_COUNT_INBOUND = select(func.count(Message.id)).where(
+    Message.conversation_id == _CONVERSATION, Message.direction == "in", Message.id < _BEFORE
+)
+_HELD_BEFORE = select(Message.id).where(
+    Message.conversation_id == _CONVERSATION,
+    Message.direction == "in",
+    Message.status.in_(HELD_STATUSES),
+    Message.id < _BEFORE,
+)
+_TURN_CONTEXT = select(
+    Conversation.status,
+    Conversation.language,
+    _COUNT_INBOUND.scalar_subquery(),
+    _HELD_BEFORE.exists(),
+).where(Conversation.id == _CONVERSATION)
+_MARK_ANSWERED = (
+    update(Message)
+    .where(Message.id == bindparam("message_id"), Message.status != "processed")
+    .values(status="processed", error=None)
+)
 
 
-def _held_before(conversation_id: str, before: int) -> Any:
-    return select(Message.id).where(
-        Message.conversation_id == conversation_id,
-        Message.direction == "in",
-        Message.status.in_(HELD_STATUSES),
-        Message.id < before,
+async def count_inbound(conversation_id: str, *, before: int, session: AsyncSession) -> int:
+    """How many buyer messages the conversation had before message id `before`."""
+    connection = await events.connection_of(session)
+    found = await connection.scalar(
+        _COUNT_INBOUND, {"conversation_id": conversation_id, "before": before}
     )
+    return int(found or 0)
 
 
 async def has_held(conversation_id: str, *, before: int, session: AsyncSession) -> bool:
     """Whether a buyer message before message id `before` still waits for the bot."""
-    found = await session.scalar(_held_before(conversation_id, before).limit(1))
+    connection = await events.connection_of(session)
+    found = await connection.scalar(
+        _HELD_BEFORE.limit(1), {"conversation_id": conversation_id, "before": before}
+    )
     return found is not None
 
 
@@ -61,16 +73,11 @@ class TurnContext:
 async def turn_context(conversation_id: str, *, before: int, session: AsyncSession) -> TurnContext:
     """The conversation's status and language, `count_inbound` and `has_held` for message id
     `before`, in one statement (a conversation not stored yet: the defaults)."""
-    row = (
-        await session.execute(
-            select(
-                Conversation.status,
-                Conversation.language,
-                _count_inbound(conversation_id, before).scalar_subquery(),
-                _held_before(conversation_id, before).exists(),
-            ).where(Conversation.id == conversation_id)
-        )
-    ).one_or_none()
+    connection = await events.connection_of(session)
+    result = await connection.execute(
+        _TURN_CONTEXT, {"conversation_id": conversation_id, "before": before}
+    )
+    row = result.one_or_none()
     if row is None:
         return TurnContext("bot", "en", 0, False)
     return TurnContext(row[0], row[1], int(row[2] or 0), bool(row[3]))
@@ -137,12 +144,8 @@ async def set_message_status(
 
 async def mark_answered(message_id: int, *, session: AsyncSession) -> bool:
     """Mark a buyer message processed; False when it already was (answered before)."""
-    result = await session.execute(
-        update(Message)
-        .where(Message.id == message_id, Message.status != "processed")
-        .values(status="processed", error=None)
-        .execution_options(synchronize_session=False)
-    )
+    connection = await events.connection_of(session)
+    result = await connection.execute(_MARK_ANSWERED, {"message_id": message_id})
     return int(result.rowcount) == 1
 
 
