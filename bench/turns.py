@@ -137,8 +137,14 @@ def processes(stack: Stack) -> dict[str, int]:
     found = {}
     for pid in _children(stack.process.pid):
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-        markers = (("actions", "rasa_sdk"), ("rasa", "rasa"), ("gateway", "uvicorn"))
-        for name, marker in markers:  # "rasa_sdk" first: it contains "rasa" too
+        # bot.actions_launcher (rasa_sdk inside) first: other markers may match it too.
+        markers = (
+            ("actions", "actions_launcher"),
+            ("actions", "rasa_sdk"),
+            ("rasa", "rasa"),
+            ("gateway", "uvicorn"),
+        )
+        for name, marker in markers:
             if marker in cmd:
                 # Several Rasa processes: rasa, rasa-2, ...
                 same = sum(k.startswith(name) for k in found)
