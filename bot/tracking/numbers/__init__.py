@@ -8,8 +8,9 @@ the modules below are the parts, from the outside in:
   be one number, such as a form slot) turn readings into `Match` verdicts.
 - `scan`: the windows of a message worth reading; `noise` rules out dates, phones, IBANs,
   links and "order no." numbers among them.
-- `read`: `normalise` what was typed and read one string against every format of its length,
-  repairing look-alike letters where a check digit confirms the repair.
+- `read`: `normalise` what was typed (full-width forms, separators, Cyrillic letters drawn
+  like Latin ones inside number candidates) and read one string against every format of its
+  length, repairing look-alike letters where a check digit confirms the repair.
 - `formats/`: the format table (`FORMATS`, by id and by length); `spec` says what one format
   is, `postal` holds UPU S10 and the Chinese cross-border couriers, `express` the express and
   regional carriers.

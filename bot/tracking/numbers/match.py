@@ -16,7 +16,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.tracking.numbers.formats import MAX_LENGTH, MIN_LENGTH, Format
-from bot.tracking.numbers.read import BAD, CHECKSUM, FULLWIDTH, Reading, normalise, read
+from bot.tracking.numbers.read import (
+    BAD,
+    CHECKSUM,
+    FULLWIDTH,
+    Reading,
+    latin_lookalikes,
+    normalise,
+    read,
+)
 from bot.tracking.numbers.s10_countries import COUNTRIES, operator_for
 from bot.tracking.numbers.scan import scan
 
@@ -167,9 +175,11 @@ def find_numbers(text: str) -> list[Match]:
     """Every tracking number in free text, in order of appearance.
 
     Numbers may be split by spaces, dashes or dots, typed in lower case, surrounded by
-    punctuation or words. A number whose shape fits a distinctive format but whose check
-    digit fails is returned with `valid=False`. Digits-only numbers are returned only when
-    a check digit confirms them, or as `ambiguous` when a pattern-only format fits.
+    punctuation or words, or typed with Cyrillic letters that look exactly like the Latin
+    ones ("СР116372651IT"; `number` is then Latin, `raw` as typed). A number whose shape
+    fits a distinctive format but whose check digit fails is returned with `valid=False`.
+    Digits-only numbers are returned only when a check digit confirms them, or as
+    `ambiguous` when a pattern-only format fits.
     Only the first MAX_SCAN (10,000) characters are scanned.
     """
     source = text
@@ -181,6 +191,8 @@ def find_numbers(text: str) -> list[Match]:
         text = text.translate(FULLWIDTH)
         if _INVISIBLE.search(text):
             text, positions = _visible(text)
+        # "СР116372651IT" typed with Cyrillic С and Р: one character for one, spans unchanged.
+        text = latin_lookalikes(text)
     found = [_build(p.readings, text, p.span) for p in scan(text)]
     found.sort(key=lambda m: m.span)
     if positions is not None:
@@ -214,7 +226,7 @@ def check_number(text: str) -> Match | None:
     (valid=False, ambiguous, with its candidate couriers). Returns None when the text holds
     nothing shaped like a tracking number.
     """
-    mapped = text.translate(FULLWIDTH) if not text.isascii() else text
+    mapped = latin_lookalikes(text.translate(FULLWIDTH)) if not text.isascii() else text
     stripped = _EDGE.sub("", mapped)
     number = normalise(stripped)
     if number.isascii() and number.isalnum() and MIN_LENGTH <= len(number) <= MAX_LENGTH:

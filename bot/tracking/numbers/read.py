@@ -44,8 +44,82 @@ _NORMALISE.update({k: (v if v < 0x61 else v - 32) for k, v in FULLWIDTH.items()}
 
 def normalise(text: str) -> str:
     """Upper-case ASCII letters, fold full-width letters/digits to ASCII and drop separators
-    (spaces, dashes, dots, underscores). Idempotent; other characters are kept."""
-    return text.translate(_NORMALISE)
+    (spaces, dashes, dots, underscores); Cyrillic letters that look exactly like Latin ones
+    become Latin inside a run that holds digits (`latin_lookalikes`). Idempotent; other
+    characters are kept."""
+    folded = text.translate(_NORMALISE)
+    if folded.isascii():
+        return folded
+    # Separators are gone, so "РР 123 456 785 СN" is one run here; upper-case what it became.
+    return latin_lookalikes(folded).translate(_NORMALISE)
+
+
+# Cyrillic letters drawn exactly like a Latin one. Buyers on a Cyrillic keyboard copy a number
+# by eye ("РР123456785СN" with Cyrillic Р and С); the parcel's number is the Latin one. Only
+# letters that look identical: not У/Y or И/N, whose shapes differ. Upper case from the
+# Russian alphabet (А В Е К М Н О Р С Т Х) and from Ukrainian, Belarusian, Kazakh and
+# Macedonian (І Ј Ѕ Һ Ү); lower case only where the small letters look the same too.
+CYRILLIC_LOOKALIKES = str.maketrans(
+    "АВЕКМНОРСТХІЈЅҺҮаеорсхуіјѕһ",
+    "ABEKMHOPCTXIJSHYaeopcxyijsh",
+)
+_CYRILLIC = re.compile("[\u0400-\u04ff\u0500-\u052f]")
+# Runs of letters (Latin or Cyrillic) and digits: the words a number candidate is made of.
+_RUN = re.compile("[0-9A-Za-z\u0400-\u04ff\u0500-\u052f]+")
+# What may stand between the parts of a number typed in groups (as the scan joins them).
+_GROUP_GAP = re.compile(r"(?:[ \t\u00a0\u202f]{1,3}|[ \t]?[-.\u2010-\u2013][ \t]?)")
+
+
+def _all_lookalike(run: str) -> bool:
+    """Whether every Cyrillic letter of `run` has a Latin twin (and there is at least one)."""
+    cyrillic = _CYRILLIC.findall(run)
+    return bool(cyrillic) and all(ord(c) in CYRILLIC_LOOKALIKES for c in cyrillic)
+
+
+def _numberish(run: str) -> bool:
+    """A run that could be (part of) a number: it holds a digit and no Cyrillic letter
+    without a Latin twin ("5шт", "10кг" and ordinary words are not)."""
+    return any(c.isdigit() for c in run) and all(
+        ord(c) in CYRILLIC_LOOKALIKES for c in _CYRILLIC.findall(run)
+    )
+
+
+def latin_lookalikes(text: str) -> str:
+    """`text` with Cyrillic look-alike letters made Latin, only inside number candidates.
+
+    A run of letters and digits is folded when it holds a digit and every Cyrillic letter in
+    it has a Latin twin ("СР116372651IT"), and so is a group of two to four capitals next to
+    such a run, as in a number typed in groups ("ЕЕ 290 222 794 GB"). Words without digits
+    nearby are never touched, so Russian text stays Russian. One character for one, so spans
+    in the result are spans in `text`.
+    """
+    if not _CYRILLIC.search(text):
+        return text
+    runs = list(_RUN.finditer(text))
+    if not any(_numberish(r.group()) for r in runs):
+        return text
+    chars = list(text)
+    for index, run in enumerate(runs):
+        word = run.group()
+        if not _all_lookalike(word):
+            continue
+        # Letters only: a group of the number ("ЕЕ 290 ..."), never a word standing alone.
+        group = 2 <= len(word) <= 4 and word.isupper() and _beside_number(text, runs, index)
+        if not (_numberish(word) or group):
+            continue
+        chars[run.start() : run.end()] = word.translate(CYRILLIC_LOOKALIKES)
+    return "".join(chars)
+
+
+def _beside_number(text: str, runs: list[re.Match[str]], index: int) -> bool:
+    """Whether runs[index] is joined to a digit-bearing run by a group gap on either side."""
+    for other in (index - 1, index + 1):
+        if not 0 <= other < len(runs) or not _numberish(runs[other].group()):
+            continue
+        left, right = sorted((runs[index], runs[other]), key=lambda r: r.start())
+        if _GROUP_GAP.fullmatch(text, left.end(), right.start()):
+            return True
+    return False
 
 
 # --- reading one candidate string ----------------------------------------------------------
