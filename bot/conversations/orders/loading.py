@@ -13,7 +13,7 @@ from bot.conversations.orders.subscriptions import extend_order_subscriptions
 from bot.storage.models import Order, OrderShipment, utcnow
 from bot.tracking.numbers.marketplaces import marketplace_of
 
-# Rows per statement when loading many orders at once (stays under SQLite's 999 parameters).
+# Orders per round of statements when loading many at once.
 CHUNK = 500
 
 
@@ -40,25 +40,23 @@ async def replace_orders(orders: Sequence[OrderIn], *, session: AsyncSession) ->
                 .where(Order.id.in_(old_ids))
                 .execution_options(synchronize_session=False)
             )
-        # One multi-row INSERT per chunk: asyncpg's executemany costs a round trip per row
-        # (100,000 orders took 560 s on PostgreSQL that way, 7.6 s on SQLite).
-        await session.execute(
-            insert(Order).values(
-                [
-                    {
-                        "order_number": o.order_number,
-                        "email": o.email,
-                        "postcode": o.postcode,
-                        "customer_id": o.customer_id,
-                        "shop": o.shop,
-                        "source": o.source,
-                        "marketplace": _market_code(o.order_number),
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for o in chunk
-                ]
-            )
+        await _insert_many(
+            session,
+            Order,
+            [
+                {
+                    "order_number": o.order_number,
+                    "email": o.email,
+                    "postcode": o.postcode,
+                    "customer_id": o.customer_id,
+                    "shop": o.shop,
+                    "source": o.source,
+                    "marketplace": _market_code(o.order_number),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for o in chunk
+            ],
         )
         ids = dict(
             (
@@ -78,9 +76,22 @@ async def replace_orders(orders: Sequence[OrderIn], *, session: AsyncSession) ->
             for s in o.shipments
         ]
         if rows:
-            await session.execute(insert(OrderShipment).values(rows))
+            await _insert_many(session, OrderShipment, rows)
         await extend_order_subscriptions(chunk, session=session)
     return len(orders)
+
+
+async def _insert_many(
+    session: AsyncSession, model: type[Order] | type[OrderShipment], rows: list[dict[str, object]]
+) -> None:
+    """Insert `rows` the fast way for the database: on PostgreSQL one multi-row INSERT
+    (asyncpg's executemany costs a round trip per row: 100,000 orders took 560 s that way);
+    on SQLite executemany (one prepared statement, and no 4,500-parameter statement to compile:
+    the multi-row form made the same import about ten times slower there)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(insert(model).values(rows))
+    else:
+        await session.execute(insert(model), rows)
 
 
 def _market_code(order_number: str) -> str | None:
