@@ -1,4 +1,5 @@
-"""Buyers are answered in their language, through the real stack (HTTP API)."""
+"""Buyers are answered in their language, through the real stack (HTTP API; the session's
+shared `stack` fixture: conversations are kept apart by id)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,7 @@ import pytest
 
 from bot import texts
 from tests.e2e.language_cases import ASK, problems
-from tests.support.stack import Stack, running_stack, say
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    with running_stack(tmp_path_factory.mktemp("languages")) as running:
-        yield running
+from tests.support.stack import Stack, say
 
 
 def _text(messages: list[dict]) -> str:
