@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/widget.py [--sessions 200] [--messages 5]
 
-1. Gzipped size of everything the widget loads (loader, iframe page, app script, stylesheet).
+1. Gzipped size of everything the widget loads (loader, iframe page, chat scripts, stylesheet).
 2. Script tag -> usable launcher, and whether the shop page's load event waited for the widget
    (headless Chromium, a shop page on http://localhost:<port>; skipped without Chromium).
 3. N concurrent widget sessions x M messages on loopback against a gateway whose Rasa is a
@@ -29,7 +29,15 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 STATIC = ROOT / "bot" / "channels" / "widget" / "static"
-LOADED = ("loader.js", "frame.html", "app.js", "app.css")
+LOADED = (
+    "loader.js",
+    "frame.html",
+    "app-state.js",
+    "app-render.js",
+    "app-socket.js",
+    "app-start.js",
+    "app.css",
+)
 DEADLINE = 180.0
 LOAD_EVENT = "performance.timing.loadEventStart - performance.timing.navigationStart"
 
