@@ -76,9 +76,20 @@ def open_chat(page: Any, lang: str) -> Any:
 
 
 def say(frame: Any, text: str, lang: str) -> None:
+    from playwright.sync_api import expect
+
     box = frame.get_by_role("textbox", name=w("message", lang), exact=True)
     box.fill(text)
     box.press("Enter")
+    # Headless Chromium now and then drops a key press into the cross-origin chat frame just
+    # after it loaded (about 1 ask in 20 under load, with the widget's scripts before and
+    # after they were split; no keydown reaches the frame). The text then stays in the box,
+    # unsent: press again only in that case, so nothing is ever sent twice.
+    try:
+        expect(box).to_have_value("", timeout=5_000)
+    except AssertionError:
+        box.press("Enter")
+        expect(box).to_have_value("", timeout=WAIT)
 
 
 def shot(page: Any, name: str) -> None:
