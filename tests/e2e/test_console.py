@@ -163,3 +163,53 @@ def test_an_agent_takes_over_from_the_queue_and_hands_back(stack: Stack, tmp_pat
         for tab in (page, other):
             assert tab.locator("#transcript img, #queue-list img, .me img").count() == 0
         browser.close()
+
+
+def test_an_agent_subscribes_the_buyer_to_every_parcel_of_an_order(
+    stack: Stack, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from playwright.sync_api import expect, sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        missing(f"Chromium not installed at {CHROMIUM} (make test installs it when it can)")
+    order = str(700_000 + int(uuid.uuid4().hex[:5], 16))
+    csv = tmp_path / "orders.csv"
+    csv.write_text(
+        "order_number,email,tracking_number\n"
+        f"{order},ada@example.com,RR400000001CN\n"
+        f"{order},ada@example.com,EA220000005CN\n"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "bot.cli", "orders", "import", str(csv)],
+        env=stack.env,
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    _add_agent(stack, "olga")
+    buyer = "console-order-" + uuid.uuid4().hex[:8]
+    conversation = stack.conversation_id(buyer)
+    say(stack, buyer, f"where is my order {order}?")
+    say(stack, buyer, "ada@example.com")
+    say(stack, buyer, "I want to talk to a human")
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport=DESKTOP)
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        _login(page, stack, "olga")
+        page.locator(f'.queue-link[data-id="{conversation}"]').click()
+        card = page.locator(".card.order").filter(has_text=f"Order {order}")
+        expect(card).to_contain_text("buyer verified", timeout=30_000)
+        card.get_by_role("button", name="Send the buyer updates for every parcel").click()
+        expect(card.get_by_role("button")).to_have_text(
+            "Buyer gets updates for every parcel ✓", timeout=30_000
+        )
+        expect(card.get_by_role("button")).to_be_disabled()
+        assert errors == []
+        browser.close()

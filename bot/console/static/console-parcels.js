@@ -12,8 +12,9 @@
     for (const order of orders.slice().reverse()) {
       const card = el("section", "card order");
       card.append(el("h3", null, "Order " + order.order_number));
-      const state = !order.known ? "not a known order" : order.verified ? "buyer verified ✓" : "buyer not verified";
-      card.append(el("p", "muted", state + (order.email ? " · " + order.email : "") + (order.postcode ? " · " + order.postcode : "")));
+      // Not `state`: that name is the console's shared state (the subscribe button needs it).
+      const verification = !order.known ? "not a known order" : order.verified ? "buyer verified ✓" : "buyer not verified";
+      card.append(el("p", "muted", verification + (order.email ? " · " + order.email : "") + (order.postcode ? " · " + order.postcode : "")));
       const list = el("ul", "order-shipments");
       for (const s of order.shipments || []) {
         list.append(el("li", null, s.tracking_number + (s.carrier ? " (" + s.carrier + ")" : "") + (s.shipped_at ? ", shipped " + s.shipped_at.slice(0, 10) : "")));
