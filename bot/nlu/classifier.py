@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -61,6 +62,19 @@ def build_pipeline(config: dict[str, Any]) -> Pipeline:
         random_state=config["random_state"],
     )
     return make_pipeline(make_union(words, chars), model)
+
+
+def for_fast_prediction(pipeline: Pipeline) -> Pipeline:
+    """The same pipeline, its logistic regression's coefficients stored column-major (the same
+    numbers). predict_proba multiplies the sparse features by `coef_.T`; with a row-major
+    `coef_` that transpose is not contiguous and scipy copies all of it (classes x features,
+    ~10 MB) for every message: about 1.5 ms of Rasa's CPU per message, half the classifier's
+    time. Column-major makes the transpose contiguous; the arithmetic, and so every
+    probability, is unchanged to the last bit."""
+    model = pipeline.steps[-1][1]
+    if getattr(model, "coef_", None) is not None:
+        model.coef_ = np.asfortranarray(model.coef_)
+    return pipeline
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -143,7 +157,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             # Rasa's "resource does not exist": training had no intent examples to store.
             log.debug("no trained intent classifier in %s: %s", resource.name, exc)
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, pipeline)
+        return cls(config, model_storage, resource, for_fast_prediction(pipeline))
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Set `intent` and `intent_ranking` on each message that has text."""
