@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversations.orders.records import OrderIn
@@ -21,6 +21,12 @@ async def replace_orders(orders: Sequence[OrderIn], *, session: AsyncSession) ->
     """Store `orders`, each replacing any earlier version of the same number (its shipments
     too). Conversations subscribed to an order get its new shipments. Returns the count."""
     now = utcnow()
+    if len(orders) > CHUNK and session.get_bind().dialect.name == "postgresql":
+        # A big import is one transaction, so PostgreSQL plans every chunk's lookups with the
+        # statistics from before it (an empty table, for a first import) and scans the whole
+        # growing table each time: 100,000 orders took 326 s, 30,000 took 24 s. The indexes
+        # are always the better plan here; only this transaction is affected.
+        await session.execute(text("SET LOCAL enable_seqscan = off"))
     for start in range(0, len(orders), CHUNK):
         chunk = orders[start : start + CHUNK]
         numbers = [o.order_number for o in chunk]
