@@ -1,5 +1,6 @@
 """Proactive updates: the buyer subscribes the conversation to a parcel; the notifier (in the
-gateway) re-checks subscribed parcels and writes when something changes."""
+gateway) re-checks subscribed parcels and writes when something changes. The rows are written
+by bot.conversations.subscriptions, as for the console and whole orders."""
 
 from __future__ import annotations
 
@@ -8,37 +9,11 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from actions import deps, inputs
 from actions.parcels import last_parcel_or_ask
-from bot.conversations import orders
-from bot.storage.models import Subscription
-
-
-async def save_subscription(conversation_id: str, number: str, *, session: Any) -> None:
-    """Turn on updates for `number` in the conversation (reactivating an earlier one)."""
-    row = (
-        await session.execute(
-            select(Subscription).where(
-                Subscription.conversation_id == conversation_id,
-                Subscription.tracking_number == number,
-            )
-        )
-    ).scalar_one_or_none()
-    if row is None:
-        session.add(
-            Subscription(
-                conversation_id=conversation_id,
-                tracking_number=number,
-                active=True,
-                next_check_at=deps.now(),
-            )
-        )
-    else:
-        row.active = True
-        row.next_check_at = deps.now()
+from bot.conversations import orders, subscriptions
 
 
 async def subscribe(dispatcher: CollectingDispatcher, tracker: Tracker, number: str) -> bool:
@@ -47,7 +22,9 @@ async def subscribe(dispatcher: CollectingDispatcher, tracker: Tracker, number: 
     factory = await deps.sessionmaker()
     try:
         async with factory() as session, session.begin():
-            await save_subscription(tracker.sender_id, number, session=session)
+            await subscriptions.subscribe(
+                tracker.sender_id, number, session=session, now=deps.now()
+            )
     except IntegrityError:
         dispatcher.utter_message(response="utter_subscribe_failed", number=number)
         return False
@@ -91,16 +68,13 @@ class ActionUnsubscribeUpdates(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         named = tracker.get_slot("tracking_number")
-        query = update(Subscription).where(
-            Subscription.conversation_id == tracker.sender_id, Subscription.active.is_(True)
-        )
-        if named:
-            # Subscriptions are stored by normalised number; a value that is none matches none.
-            number = inputs.tracking_number(named)
-            query = query.where(Subscription.tracking_number == (number or ""))
+        # Subscriptions are stored by normalised number; a value that is none matches none.
+        number = (inputs.tracking_number(named) or "") if named else None
         factory = await deps.sessionmaker()
         async with factory() as session, session.begin():
-            stopped = (await session.execute(query.values(active=False))).rowcount
+            stopped = await subscriptions.unsubscribe(
+                tracker.sender_id, session=session, number=number
+            )
         response = "utter_unsubscribed" if stopped else "utter_no_subscription"
         dispatcher.utter_message(response=response)
         return [SlotSet("tracking_number", None)]

@@ -10,33 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.conversations.orders.lookup import find
 from bot.conversations.orders.records import OrderIn
-from bot.storage.models import Subscription, utcnow
-
-
-async def _subscribe_one(
-    conversation_id: str, number: str, order_number: str, session: AsyncSession
-) -> None:
-    row = await session.scalar(
-        select(Subscription).where(
-            Subscription.conversation_id == conversation_id,
-            Subscription.tracking_number == number,
-        )
-    )
-    if row is None:
-        session.add(
-            Subscription(
-                conversation_id=conversation_id,
-                tracking_number=number,
-                order_number=order_number,
-                active=True,
-                next_check_at=utcnow(),
-            )
-        )
-        await session.flush()
-    else:
-        row.active = True
-        row.order_number = order_number
-        row.next_check_at = utcnow()
+from bot.conversations.subscriptions import subscribe
+from bot.storage.models import Subscription
 
 
 async def subscribe_order(
@@ -49,7 +24,9 @@ async def subscribe_order(
     if order is None:
         return []
     for shipment in order.shipments:
-        await _subscribe_one(conversation_id, shipment.tracking_number, order_number, session)
+        await subscribe(
+            conversation_id, shipment.tracking_number, session=session, order_number=order_number
+        )
     return [s.tracking_number for s in order.shipments]
 
 
@@ -69,4 +46,9 @@ async def extend_order_subscriptions(orders: Sequence[OrderIn], *, session: Asyn
     by_number = {o.order_number: o for o in orders}
     for order_number, conversation_id in subscribed:
         for shipment in by_number[order_number].shipments:
-            await _subscribe_one(conversation_id, shipment.tracking_number, order_number, session)
+            await subscribe(
+                conversation_id,
+                shipment.tracking_number,
+                session=session,
+                order_number=order_number,
+            )
