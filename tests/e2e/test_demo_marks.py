@@ -5,8 +5,7 @@ Real headless Chromium against a real gateway (no Rasa needed: the marks are the
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from tests.carriers.documented import dhl_event, dhl_shipments
 from tests.carriers.fakes import Reply, replay_server
 from tests.channels.gateway_app import gateway
 from tests.console.helpers import PASSWORD, Console
-from tests.e2e.widget_pages import ARGS, CHROMIUM, SHOTS, require_chromium
+from tests.e2e.widget_pages import SHOTS, chromium, off_the_browser_thread
 
 pytestmark = [pytest.mark.browser]
 
@@ -40,13 +39,8 @@ DHL_NUMBER = "1234567891"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    require_chromium()
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _words(text: str | None) -> str:
@@ -73,23 +67,6 @@ def _login(page: Any, url: str, name: str) -> None:
     page.wait_for_url(url + "/console/")
 
 
-def _off_the_browser_thread(work: Callable[[], None]) -> None:
-    """Run `work` in another thread: Playwright's sync API owns this thread's event loop."""
-    errors: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            work()
-        except BaseException as exc:  # re-raised in the test's thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(60)
-    if errors:
-        raise errors[0]
-
-
 def _agent_and_waiting_buyer(desk: Console, agent: str, conversation_id: str, text: str) -> None:
     """An agent, and a conversation whose buyer wrote `text` and asked for a person."""
 
@@ -101,7 +78,7 @@ def _agent_and_waiting_buyer(desk: Console, agent: str, conversation_id: str, te
         desk.add_agent(agent)
         desk.run(make)
 
-    _off_the_browser_thread(work)
+    off_the_browser_thread(work)
 
 
 def _parcel_card(page: Any, url: str, conversation_id: str, number: str) -> Any:

@@ -13,14 +13,12 @@ import pytest
 
 from bot.conversations.identity import sign
 from tests.e2e.widget_pages import (
-    ARGS,
-    CHROMIUM,
     SHOTS,
     bot_messages_mentioning,
+    chromium,
     conversation_with,
     count_messages,
     push,
-    require_chromium,
     shop_page,
     shop_server,
 )
@@ -72,13 +70,8 @@ def shop(widget_stack: Stack, shop_port: int) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    require_chromium()
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _js(value: object) -> str:

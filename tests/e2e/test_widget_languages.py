@@ -13,7 +13,7 @@ import pytest
 
 from bot import texts
 from tests.e2e.language_cases import ASK, problems, status_prefix
-from tests.e2e.widget_pages import ARGS, CHROMIUM, SHOTS, require_chromium, shop_page, shop_server
+from tests.e2e.widget_pages import SHOTS, chromium, shop_page, shop_server
 from tests.support.ports import free_port
 from tests.support.stack import Stack, running_stack
 
@@ -53,13 +53,8 @@ def shop(stack: Stack, shop_port: int) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    require_chromium()
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def open_chat(page: Any, lang: str) -> Any:

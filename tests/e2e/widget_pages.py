@@ -10,7 +10,7 @@ import os
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -150,12 +150,17 @@ def push(
         finally:
             await engine.dispose()
 
-    # Playwright's sync API owns this thread's event loop: run the push in another thread.
+    off_the_browser_thread(lambda: asyncio.run(run()))
+
+
+def off_the_browser_thread(work: Callable[[], object]) -> None:
+    """Run `work` in another thread and wait for it: Playwright's sync API owns this thread's
+    event loop. Its exception is raised here."""
     errors: list[BaseException] = []
 
     def target() -> None:
         try:
-            asyncio.run(run())
+            work()
         except BaseException as exc:  # re-raised in the test's thread
             errors.append(exc)
 
@@ -164,3 +169,17 @@ def push(
     thread.join(60)
     if errors:
         raise errors[0]
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Headless Chromium driven by Playwright, closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    require_chromium()
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
