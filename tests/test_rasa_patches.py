@@ -66,6 +66,12 @@ def test_it_keeps_the_signatures_of_the_patched_functions(patched: None) -> None
     assert tracker_store.SQLTrackerStore.save.parceldesk_patched
     assert tracker_store.SQLTrackerStore._retrieve.parceldesk_patched
 
+    from rasa.shared.core.events import Event
+
+    assert list(inspect.signature(Event.resolve_by_type).parameters) == ["type_name", "default"]
+    assert isinstance(Event.__dict__["resolve_by_type"], staticmethod)
+    assert Event.resolve_by_type.parceldesk_patched
+
 
 def test_it_installs_and_removes_the_patches() -> None:
     from rasa.core.actions.action import RemoteAction
@@ -423,3 +429,65 @@ async def test_the_tracker_store_runs_core_statements_not_orm_units_of_work(
     store.engine.dispose()
     # One count, one executemany for the six events (Rasa: a count and six INSERTs).
     assert [s.split()[0] for s in statements] == ["SELECT", "INSERT"]
+
+
+# --- event classes by name -----------------------------------------------------------------
+
+
+def test_event_classes_are_found_by_name_as_rasa_finds_them() -> None:
+    from rasa.shared.core.events import Event, SlotSet, UserUttered
+    from rasa.shared.utils.common import all_subclasses
+
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    expected = {name: Event.resolve_by_type(name) for name in names}
+    rasa_patches.apply()
+    try:
+        for _ in range(2):  # a miss, then the remembered class
+            assert {name: Event.resolve_by_type(name) for name in names} == expected
+        assert Event.resolve_by_type("slot") is SlotSet
+        assert Event.resolve_by_type("topic") is None
+        assert Event.resolve_by_type("no_such_event", UserUttered) is UserUttered
+        with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+            Event.resolve_by_type("no_such_event")
+        serialised = [{"event": "slot", "name": "tracking_number", "value": "RR123456785CN"}]
+        from rasa.shared.core.events import deserialise_events
+
+        assert deserialise_events(serialised) == [SlotSet("tracking_number", "RR123456785CN")]
+    finally:
+        rasa_patches.revert()
+    assert "__init_subclass__" not in Event.__dict__
+    assert not getattr(Event.resolve_by_type, "parceldesk_patched", False)
+
+
+def test_an_event_class_defined_later_is_found(patched: None) -> None:
+    from rasa.shared.core.events import ActionExecuted, Event
+
+    assert Event.resolve_by_type("action") is ActionExecuted
+    assert rasa_patches._event_classes == {"action": ActionExecuted}  # remembered
+    with pytest.raises(ValueError):
+        Event.resolve_by_type("parceldesk_guard_event")
+
+    class GuardEvent(ActionExecuted):
+        type_name = "parceldesk_guard_event"
+
+    # A new class could come first in Rasa's walk for any name: everything is forgotten.
+    assert rasa_patches._event_classes == {}
+    assert Event.resolve_by_type("parceldesk_guard_event") is GuardEvent
+    assert Event.resolve_by_type("action") is ActionExecuted
+
+
+def test_resolving_an_event_name_does_not_walk_the_subclasses_again(
+    patched: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rasa.shared.utils.common
+    from rasa.shared.core.events import Event, SlotSet
+
+    assert Event.resolve_by_type("slot") is SlotSet
+    walks: list[object] = []
+    original = rasa.shared.utils.common.all_subclasses
+    monkeypatch.setattr(
+        rasa.shared.utils.common, "all_subclasses", lambda c: walks.append(c) or original(c)
+    )
+    for _ in range(3):
+        assert Event.resolve_by_type("slot") is SlotSet
+    assert walks == []
