@@ -11,11 +11,12 @@ still owns the conversation" one atomic step.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.storage.models import Agent, Conversation, Message, utcnow
@@ -74,8 +75,49 @@ def _take_seq_statement(by_status: bool, by_holder: bool) -> Any:
     return statement
 
 
-_TAKE_SEQ = {(s, h): _take_seq_statement(s, h) for s in (False, True) for h in (False, True)}
+def _take_seq_sqlite(by_status: bool, by_holder: bool) -> Any:
+    """The same UPDATE with SQLite's RETURNING (3.35+), which SQLAlchemy 1.4 cannot compile
+    for SQLite: the number comes back without a second statement."""
+    sql = (
+        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = :now"
+        " WHERE id = :conversation_id"
+    )
+    params = [bindparam("now", type_=Conversation.updated_at.type)]
+    if by_status:
+        sql += " AND status IN :statuses"
+        params.append(bindparam("statuses", expanding=True))
+    if by_holder:
+        sql += " AND assigned_agent_id = :holder"
+    return text(sql + " RETURNING last_seq").bindparams(*params)
+
+
+_COMBINATIONS = [(s, h) for s in (False, True) for h in (False, True)]
+_TAKE_SEQ = {key: _take_seq_statement(*key) for key in _COMBINATIONS}
+_TAKE_SEQ_RETURNING = {
+    "postgresql": {
+        key: _take_seq_statement(*key).returning(Conversation.last_seq) for key in _COMBINATIONS
+    },
+    "sqlite": {key: _take_seq_sqlite(*key) for key in _COMBINATIONS},
+}
 _READ_SEQ = select(Conversation.last_seq).where(Conversation.id == bindparam("conversation_id"))
+_SQLITE_RETURNING = sqlite3.sqlite_version_info >= (3, 35)
+
+
+async def _take_seq(
+    connection: AsyncConnection, params: dict[str, Any], by_status: bool, by_holder: bool
+) -> int | None:
+    """Bump the conversation's last_seq (under the statement's conditions); the new value, or
+    None when no conversation matched. One statement where the database has RETURNING."""
+    name = connection.dialect.name
+    if name == "postgresql" or (name == "sqlite" and _SQLITE_RETURNING):
+        statement = _TAKE_SEQ_RETURNING[name][by_status, by_holder]
+        seq = (await connection.execute(statement, params)).scalar()
+        return None if seq is None else int(seq)
+    if (await connection.execute(_TAKE_SEQ[by_status, by_holder], params)).rowcount != 1:
+        return None
+    return int(await connection.scalar(_READ_SEQ, {"conversation_id": params["conversation_id"]}))
+
+
 _INSERT_CONVERSATION = insert(Conversation)
 _INSERT_MESSAGE = insert(Message)
 
@@ -91,15 +133,13 @@ async def connection_of(session: AsyncSession) -> AsyncConnection:
 async def next_inbound_seq(conversation_id: str, channel: str, *, session: AsyncSession) -> int:
     """Take the conversation's next sequence number for a buyer message; on first contact the
     conversation is created (and the number is 1). The same as `ensure_conversation` +
-    `next_seq` in two statements instead of four (existing: UPDATE, SELECT; new: an UPDATE
-    that finds no row, INSERT)."""
+    `next_seq` in one or two statements instead of four (existing: UPDATE ... RETURNING; new:
+    an UPDATE that finds no row, INSERT)."""
     connection = await connection_of(session)
-    taken = await connection.execute(
-        _TAKE_SEQ[False, False], {"conversation_id": conversation_id, "now": utcnow()}
-    )
-    if taken.rowcount == 1:
-        seq = await connection.scalar(_READ_SEQ, {"conversation_id": conversation_id})
-        return int(seq)
+    params = {"conversation_id": conversation_id, "now": utcnow()}
+    seq = await _take_seq(connection, params, False, False)
+    if seq is not None:
+        return seq
     await connection.execute(
         _INSERT_CONVERSATION,
         {"id": conversation_id, "channel": channel, "owner": "bot", "status": "bot", "last_seq": 1},
@@ -123,11 +163,10 @@ async def next_seq(
     if holder is not None:
         params["holder"] = holder
     connection = await connection_of(session)
-    statement = _TAKE_SEQ[statuses is not None, holder is not None]
-    if (await connection.execute(statement, params)).rowcount != 1:
+    seq = await _take_seq(connection, params, statuses is not None, holder is not None)
+    if seq is None:
         raise NotOwner(conversation_id)
-    seq = await connection.scalar(_READ_SEQ, {"conversation_id": conversation_id})
-    return int(seq)
+    return seq
 
 
 async def append(

@@ -33,6 +33,27 @@ async def sessions(db_path: Path) -> AsyncIterator[sessionmaker]:
     await engine.dispose()
 
 
+@pytest.fixture(params=["sqlite", "sqlite-without-returning", "postgresql"])
+async def any_sessions(
+    request: pytest.FixtureRequest, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[sessionmaker]:
+    """SQLite (with RETURNING, and as an SQLite older than 3.35 would run), PostgreSQL."""
+    if request.param == "postgresql":
+        from tests.support.postgres import fresh_database
+
+        with fresh_database() as url:
+            upgrade(url)
+            engine = make_engine(url)
+            yield make_sessionmaker(engine)
+            await engine.dispose()
+        return
+    if request.param == "sqlite-without-returning":
+        monkeypatch.setattr(events, "_SQLITE_RETURNING", False)
+    engine = make_engine(f"sqlite+aiosqlite:///{db_path}")
+    yield make_sessionmaker(engine)
+    await engine.dispose()
+
+
 def raw_rows(db_path: Path, sql: str) -> list[tuple]:
     with sqlite3.connect(db_path) as conn:
         return conn.execute(sql).fetchall()
@@ -95,8 +116,9 @@ async def test_an_event_is_stored_and_returned_as_the_row_it_is(
 
 
 async def test_an_event_is_refused_outside_the_statuses_or_for_another_holder(
-    sessions: sessionmaker,
+    any_sessions: sessionmaker,
 ) -> None:
+    sessions = any_sessions
     async with sessions() as session, session.begin():
         session.add(Agent(name="Ana"))
         await transcript.record_inbound("api:e2", "api", "hi", session=session)
@@ -125,11 +147,11 @@ async def test_an_event_is_refused_outside_the_statuses_or_for_another_holder(
 
 
 async def test_what_the_session_holds_is_written_before_the_event(
-    sessions: sessionmaker,
+    any_sessions: sessionmaker,
 ) -> None:
     """A conversation added (not flushed) in the same session exists for the event, and a
     status changed in the session counts for the status condition."""
-    async with sessions() as session, session.begin():
+    async with any_sessions() as session, session.begin():
         session.add(Conversation(id="web:e3", channel="web", owner="bot", status="bot"))
         first = await events.append(
             "web:e3", session=session, channel="web", sender="bot", text="hello"
