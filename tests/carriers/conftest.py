@@ -25,5 +25,7 @@ def server(_server: ReplayServer) -> Iterator[ReplayServer]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=httpx.Timeout(0.5)) as http:
+    # Reads time out fast (the timeout tests delay the answer by 2 s); connecting to the local
+    # replay server may take longer on a busy machine, and must not read as a carrier timeout.
+    async with httpx.AsyncClient(timeout=httpx.Timeout(0.5, connect=5.0)) as http:
         yield http
