@@ -10,8 +10,9 @@ millisecond shows.
     .venv/bin/python bench/gateway_turns.py . /tmp/old --rounds 4 --turns 300
 
 Per round and tree: a fresh database, a gateway, 40 warm-up turns, then `--turns` turns with
-`--clients` clients (a new conversation per turn: CPU "new"), the same number of turns in
-3-message conversations (CPU "conv"), and 200 sequential turns (p50). Medians are printed.
+`--clients` clients (a new conversation per turn: CPU "new" and turns/s), the same number of
+turns in 3-message conversations (CPU "conv"), and 200 sequential turns (p50). Medians are
+printed.
 """
 
 from __future__ import annotations
@@ -155,11 +156,13 @@ def one_round(tree: Path, rasa_url: str, args: argparse.Namespace) -> dict[str, 
             asyncio.run(drive(url, key, 40, 4, (TRACKING,)))
             figures = {}
             for name, texts in (("new", (TRACKING,)), ("conv", CONVERSATION)):
-                before = cpu_seconds(gateway.pid)
+                before, started = cpu_seconds(gateway.pid), time.perf_counter()
                 conversations = args.turns // len(texts)
                 asyncio.run(drive(url, key, conversations, args.clients, texts))
                 spent = cpu_seconds(gateway.pid) - before
                 figures[name] = 1000 * spent / (conversations * len(texts))
+                if name == "new":
+                    figures["rate"] = conversations / (time.perf_counter() - started)
             figures["p50"] = asyncio.run(sequential_p50(url, key, 200))
             return figures
         finally:
@@ -187,19 +190,23 @@ def main() -> int:
                 got = results[tree][-1]
                 print(
                     f"round {number} {tree}: CPU ms/turn new {got['new']:.2f} "
-                    f"conv {got['conv']:.2f}, sequential p50 {got['p50']:.2f} ms "
+                    f"conv {got['conv']:.2f}, sequential p50 {got['p50']:.2f} ms, "
+                    f"{got['rate']:.0f} turns/s "
                     f"(load average {os.getloadavg()[0]:.1f})",
                     flush=True,
                 )
     finally:
         rasa.terminate()
-    print("\n| code | CPU ms/turn, new conversation | CPU ms/turn, in conversation | seq p50 ms |")
-    print("|---|---:|---:|---:|")
+    print(
+        "\n| code | CPU ms/turn, new conversation | CPU ms/turn, in conversation "
+        "| seq p50 ms | turns/s |"
+    )
+    print("|---|---:|---:|---:|---:|")
     for tree, rounds in results.items():
-        new, conv, p50 = ([r[k] for r in rounds] for k in ("new", "conv", "p50"))
+        new, conv, p50, rate = ([r[k] for r in rounds] for k in ("new", "conv", "p50", "rate"))
         print(
             f"| {tree} | {statistics.median(new):.2f} | {statistics.median(conv):.2f} "
-            f"| {statistics.median(p50):.2f} |"
+            f"| {statistics.median(p50):.2f} | {statistics.median(rate):.0f} |"
         )
     return 0
 
