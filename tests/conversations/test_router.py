@@ -319,3 +319,52 @@ async def test_only_an_offered_button_payload_reaches_rasa_as_an_intent(
         await engine.dispose()
     # Before any button: typed text. After: the offered one passes, others are text.
     assert sent == ["affirm", "hello there", "/affirm", "deny", 'affirm{"x": 1}']
+
+
+async def test_concurrent_turns_write_one_after_the_other_without_sqlites_busy_waits(
+    database_url: str,
+) -> None:
+    """On SQLite the router's write transactions take the process's write lock in turn
+    (bot.storage.db.write_turn): two per bot turn, none waiting inside SQLite."""
+    import asyncio
+
+    from sqlalchemy import event
+
+    from bot.storage.db import write_turn
+
+    replies = [{"recipient_id": "x", "text": "Parcel RR123456785CN: in transit"}]
+    with serve(fake_rasa([], database_url, replies)) as url:
+        engine = make_engine(database_url)
+        sessions = make_sessionmaker(engine)
+        lock = write_turn(sessions)
+        taken: list[int] = []
+        acquire = lock.acquire
+
+        async def counting_acquire() -> bool:
+            taken.append(1)
+            return await acquire()
+
+        lock.acquire = counting_acquire  # type: ignore[method-assign]
+        writing: list[int] = []
+        overlaps: list[int] = []
+        sync = engine.sync_engine
+
+        def began(conn, *args):  # type: ignore[no-untyped-def]
+            if args[1].split()[0] in ("UPDATE", "INSERT"):
+                if writing and writing[-1] != id(conn):
+                    overlaps.append(1)
+                writing.append(id(conn))
+
+        event.listen(sync, "before_cursor_execute", began)
+        event.listen(sync, "commit", lambda *a: writing.clear())
+        async with httpx.AsyncClient() as http:
+            router = Router(sessionmaker=sessions, rasa=RasaClient(http, url))
+            turns = [
+                router.handle(Inbound(channel="api", conversation_id=f"api:w{i}", text="hi"))
+                for i in range(12)
+            ]
+            answers = await asyncio.gather(*turns)
+        await engine.dispose()
+    assert all(len(a) == 1 for a in answers)
+    assert len(taken) == 24
+    assert overlaps == []  # never two writing transactions at once
