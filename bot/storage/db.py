@@ -39,8 +39,6 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         kwargs["pool_pre_ping"] = True
     engine = create_async_engine(async_url, **kwargs)
     if async_url.startswith("sqlite"):
-        # Files: the driver waits for another process's write lock itself (sqlite_driver).
-        own_lock_wait = "module" in kwargs
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -49,8 +47,7 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             # In WAL mode NORMAL never corrupts the file; it skips the fsync on every commit
             # (a power cut may lose the last commits, a crash of the process does not).
             cursor.execute("PRAGMA synchronous=NORMAL")
-            if not own_lock_wait:
-                cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 

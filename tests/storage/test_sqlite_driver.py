@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import sqlite3
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -88,94 +85,3 @@ async def test_it_uses_one_thread_round_trip_per_statement(
     finally:
         monkeypatch.undo()
         await engine.dispose()
-
-
-def _hold_the_write_lock(path: Path, seconds: float, taken: threading.Event) -> float:
-    """Another process's writer: holds SQLite's write lock for `seconds`; returns when it
-    let go (time.monotonic())."""
-    conn = sqlite3.connect(path, timeout=30)
-    conn.execute("BEGIN IMMEDIATE")
-    taken.set()
-    time.sleep(seconds)
-    conn.commit()
-    released = time.monotonic()
-    conn.close()
-    return released
-
-
-async def test_a_writer_goes_ahead_as_soon_as_another_process_lets_go(tmp_path: Path) -> None:
-    """SQLite's own busy handler would try again 1, 3, 8, 18, 33, 53 ms after the first try:
-    after a 40 ms hold, about 13 ms late. The driver polls every 0.2 ms."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
-    path = tmp_path / "db.sqlite"
-    engine = make_engine(f"sqlite:///{path}")
-    lateness = []
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(text("create table t (v integer)"))
-        with ThreadPoolExecutor(1) as pool:
-            for _ in range(3):
-                taken = threading.Event()
-                holder = pool.submit(_hold_the_write_lock, path, 0.04, taken)
-                await asyncio.to_thread(taken.wait)
-                async with engine.begin() as conn:
-                    await conn.execute(text("insert into t values (1)"))
-                    done = time.monotonic()
-                lateness.append(done - holder.result())
-        async with engine.connect() as conn:
-            assert (await conn.execute(text("select count(*) from t"))).scalar() == 3
-    finally:
-        await engine.dispose()
-    assert min(lateness) < 0.005, lateness
-
-
-async def test_a_writer_gives_up_after_the_engines_timeout(tmp_path: Path) -> None:
-    import asyncio
-
-    path = tmp_path / "db.sqlite"
-    engine = create_async_engine(
-        f"sqlite+aiosqlite:///{path}", module=sqlite_driver.dbapi(), connect_args={"timeout": 0.3}
-    )
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(text("create table t (v integer)"))
-        taken = threading.Event()
-        holder = threading.Thread(target=_hold_the_write_lock, args=(path, 1.5, taken))
-        holder.start()
-        await asyncio.to_thread(taken.wait)
-        started = time.monotonic()
-        with pytest.raises(OperationalError, match="database is locked"):
-            async with engine.begin() as conn:
-                await conn.execute(text("insert into t values (1)"))
-        assert 0.25 < time.monotonic() - started < 1.2
-        holder.join()
-    finally:
-        await engine.dispose()
-
-
-def test_inside_a_writing_transaction_a_busy_error_is_raised_at_once() -> None:
-    class Connection:
-        in_transaction = True
-
-    attempts: list[int] = []
-
-    def busy() -> None:
-        attempts.append(1)
-        raise sqlite3.OperationalError("database is locked")
-
-    with pytest.raises(sqlite3.OperationalError):
-        sqlite_driver.waiting_for_the_lock(Connection(), 5.0, busy)  # type: ignore[arg-type]
-    assert attempts == [1]
-
-    Connection.in_transaction = False
-    answers = iter([sqlite3.OperationalError("database is locked")] * 3 + [None])
-
-    def then_free() -> str:
-        answer = next(answers)
-        if answer is not None:
-            raise answer
-        return "done"
-
-    assert sqlite_driver.waiting_for_the_lock(Connection(), 5.0, then_free) == "done"  # type: ignore[arg-type]
