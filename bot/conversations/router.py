@@ -26,7 +26,6 @@ from bot.conversations.language import LanguagePolicy
 from bot.conversations.late_answers import MESSAGE_ID_KEY, answer_in_tracker
 from bot.conversations.rasa_client import RasaClient, RasaUnavailable
 from bot.conversations.replies import Inbound, Reply, clean_text
-from bot.storage.db import write_turn
 from bot.storage.models import Conversation, Message, utcnow
 from bot.texts import NATIVE_NAMES, text
 
@@ -194,11 +193,7 @@ class Router:
         policy = self._languages
         choice = policy.choose(inbound.text, current=current, prior=prior, earlier_messages=earlier)
         if choice.changed:
-            async with (
-                write_turn(self._sessionmaker),
-                self._sessionmaker() as session,
-                session.begin(),
-            ):
+            async with self._sessionmaker() as session, session.begin():
                 conversation = await session.get(Conversation, inbound.conversation_id)
                 if conversation is not None:
                     conversation.language = choice.lang
@@ -220,7 +215,7 @@ class Router:
     async def _store_inbound(self, inbound: Inbound, claim: Claim | None) -> Stored:
         """Store the buyer's message first of all, and read in the same transaction what the
         turn needs to know about the conversation."""
-        async with write_turn(self._sessionmaker), self._sessionmaker() as session, session.begin():
+        async with self._sessionmaker() as session, session.begin():
             if claim is not None and not await claim(session):
                 raise AlreadyHandled(inbound.external_id)
             if inbound.client_id:
@@ -326,7 +321,7 @@ class Router:
             return await transcript.has_held(conversation_id, before=before, session=session)
 
     async def _mark(self, message_id: int, status: str, error: str | None = None) -> None:
-        async with write_turn(self._sessionmaker), self._sessionmaker() as session, session.begin():
+        async with self._sessionmaker() as session, session.begin():
             await transcript.set_message_status(message_id, status, session=session, error=error)
 
     async def _answer_already_given(
@@ -428,7 +423,7 @@ class Router:
         thinking wins, and the late reply is dropped (logged), never sent."""
         kept: list[Reply] = []
         seqs: list[int] = []
-        async with write_turn(self._sessionmaker), self._sessionmaker() as session, session.begin():
+        async with self._sessionmaker() as session, session.begin():
             if message_id is not None and status == "processed":
                 # One answer per message, even if a late duplicate (a redelivery racing a
                 # slow first try) comes here too: the second finds it answered and stops.

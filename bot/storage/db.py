@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import weakref
-from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from sqlalchemy import event
@@ -62,28 +58,3 @@ def _is_file_sqlite(url: str) -> bool:
 def make_sessionmaker(engine: AsyncEngine) -> sessionmaker:
     """A factory of AsyncSession bound to `engine`; objects stay usable after commit."""
     return sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, future=True)
-
-
-# One asyncio lock per SQLite-file engine (see `write_turn`).
-_write_locks: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
-
-
-def write_turn(sessions: sessionmaker) -> AbstractAsyncContextManager[object]:
-    """Hold around a write transaction on the hot path. On an SQLite file the transactions of
-    this process then take the write lock one after the other, woken at once when the previous
-    one commits; otherwise each waits in SQLite's busy handler, which sleeps 1, 2, 5, 10, 15,
-    20, 25 ms... between tries while the lock may long be free again (measured: 10-20 ms per
-    transaction with 8 concurrent turns). Other databases lock rows: nothing to hold.
-    Never nest two of these in one task (the second would wait for the first)."""
-    engine = sessions.kw.get("bind")
-    sync_engine = getattr(engine, "sync_engine", None)
-    if (
-        sync_engine is None
-        or sync_engine.dialect.name != "sqlite"
-        or not _is_file_sqlite(str(sync_engine.url))
-    ):
-        return contextlib.nullcontext()
-    lock = _write_locks.get(sync_engine)
-    if lock is None:
-        lock = _write_locks[sync_engine] = asyncio.Lock()
-    return lock

@@ -80,32 +80,3 @@ async def test_it_returns_connections_to_the_pool_without_an_open_transaction(
         assert open_at_checkin and not any(open_at_checkin)
     finally:
         await engine.dispose()
-
-
-async def test_write_turns_on_an_sqlite_file_take_one_lock_per_engine(tmp_path: Path) -> None:
-    import contextlib
-
-    from bot.storage.db import make_sessionmaker, write_turn
-
-    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    other = make_engine(f"sqlite:///{tmp_path / 'other.sqlite'}")
-    memory = make_engine("sqlite+aiosqlite://")
-    try:
-        lock = write_turn(make_sessionmaker(engine))
-        assert write_turn(make_sessionmaker(engine)) is lock  # every sessionmaker of it
-        assert write_turn(make_sessionmaker(other)) is not lock
-        assert isinstance(write_turn(make_sessionmaker(memory)), contextlib.nullcontext)
-        async with lock:
-            assert lock.locked()
-    finally:
-        for each in (engine, other, memory):
-            await each.dispose()
-
-
-def test_write_turns_on_postgresql_hold_nothing() -> None:
-    import contextlib
-
-    from bot.storage.db import make_sessionmaker, write_turn
-
-    engine = make_engine("postgresql://parceldesk@127.0.0.1:1/none")  # never connects
-    assert isinstance(write_turn(make_sessionmaker(engine)), contextlib.nullcontext)
