@@ -13,7 +13,7 @@ from starlette.routing import Route
 from bot.channels.api_auth import authorised_key, conversation_key, key_id
 from bot.conversations import events, health
 from bot.conversations.replies import Inbound
-from bot.conversations.router import AlreadyHandled, NotStored
+from bot.conversations.turn_errors import AlreadyHandled, NotStored
 from bot.http_limits import BadJson, BodyTooLarge, RateLimit, parse_json, read_body
 
 log = logging.getLogger(__name__)

@@ -62,3 +62,18 @@ def clean_text(value: str) -> str:
         return value.replace("\x00", "")
     fixed = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     return fixed.replace("\x00", "")
+
+
+def merge_markers(replies: list[Reply]) -> list[Reply]:
+    """Fold marker-only messages (custom data, no text, no buttons; e.g. the handoff marker)
+    into the message before them, so no channel shows an empty bubble."""
+    merged: list[Reply] = []
+    for reply in replies:
+        if not reply.text and not reply.buttons and reply.custom and merged:
+            previous = merged[-1]
+            merged[-1] = Reply(
+                previous.text, previous.buttons, {**(previous.custom or {}), **reply.custom}
+            )
+        else:
+            merged.append(reply)
+    return merged

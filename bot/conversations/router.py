@@ -6,16 +6,12 @@ to process is logged with context and answered politely; the stored message is n
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker
@@ -23,14 +19,19 @@ from sqlalchemy.orm import sessionmaker
 from bot.conversations import events, payloads, transcript
 from bot.conversations.bus import Bus, MemoryBus
 from bot.conversations.language import LanguagePolicy
+from bot.conversations.language_notice import choose_language
 from bot.conversations.late_answers import MESSAGE_ID_KEY, answer_in_tracker
 from bot.conversations.rasa_client import RasaClient, RasaUnavailable
-from bot.conversations.replies import Inbound, Reply, clean_text
+from bot.conversations.replies import Inbound, Reply, clean_text, merge_markers
+from bot.conversations.turn_errors import AlreadyHandled, NotStored
+from bot.conversations.turn_locks import TurnLocks
 from bot.storage.models import Conversation, Message, utcnow
-from bot.texts import NATIVE_NAMES, text
+from bot.texts import text
 
 if TYPE_CHECKING:
     from bot.conversations.desk import Desk
+
+__all__ = ["APOLOGY", "AlreadyHandled", "NotStored", "Router", "merge_markers"]
 
 log = logging.getLogger(__name__)
 
@@ -54,37 +55,8 @@ class Stored:
     context: transcript.TurnContext
 
 
-class AlreadyHandled(Exception):
-    """The channel's claim failed, or the client message id was stored before: this delivery
-    was handled before; nothing new was stored. `seq` is the earlier message's, when known."""
-
-    def __init__(self, ref: object = None, seq: int | None = None) -> None:
-        super().__init__(ref)
-        self.seq = seq
-
-
-class NotStored(Exception):
-    """The buyer's message could not be saved (database locked, full, down). Nothing was
-    processed; the channel must tell the client to send it again (HTTP 503 + Retry-After)."""
-
-
 # While a person is asked for, a buyer message gets the "still waiting" notice at most this often.
 WAITING_NOTICE_EVERY = timedelta(minutes=5)
-
-
-def merge_markers(replies: list[Reply]) -> list[Reply]:
-    """Fold marker-only messages (custom data, no text, no buttons; e.g. the handoff marker)
-    into the message before them, so no channel shows an empty bubble."""
-    merged: list[Reply] = []
-    for reply in replies:
-        if not reply.text and not reply.buttons and reply.custom and merged:
-            previous = merged[-1]
-            merged[-1] = Reply(
-                previous.text, previous.buttons, {**(previous.custom or {}), **reply.custom}
-            )
-        else:
-            merged.append(reply)
-    return merged
 
 
 class Router:
@@ -104,8 +76,7 @@ class Router:
         self._rasa = rasa
         self._bus = bus or MemoryBus()
         self.desk = desk
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._waiting: defaultdict[str, int] = defaultdict(int)
+        self._turns = TurnLocks()
         self._listeners: list[Listener] = []
 
     def subscribe(self, listener: Listener) -> None:
@@ -119,24 +90,8 @@ class Router:
         de-duplication record and the message commit together or not at all. When it returns
         False nothing is stored and `AlreadyHandled` is raised; so is a repeated
         `inbound.client_id`."""
-        async with self._turn_of(inbound.conversation_id):
+        async with self._turns.turn(inbound.conversation_id):
             return await self._handle_locked(inbound, claim)
-
-    @contextlib.asynccontextmanager
-    async def _turn_of(self, conversation_id: str) -> AsyncIterator[None]:
-        """One turn of a conversation at a time (live messages and replays alike). Every user
-        is counted, so the lock is forgotten only when nobody holds or waits for it: a lock
-        dropped while held would let the next message run beside the current one."""
-        lock = self._locks[conversation_id]
-        self._waiting[conversation_id] += 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._waiting[conversation_id] -= 1
-            if self._waiting[conversation_id] == 0:
-                del self._waiting[conversation_id]
-                self._locks.pop(conversation_id, None)
 
     async def _handle_locked(self, inbound: Inbound, claim: Claim | None = None) -> list[Reply]:
         inbound = replace(inbound, text=clean_text(inbound.text))
@@ -175,42 +130,18 @@ class Router:
             # Earlier messages wait for the bot to come back: keep the order, answer later.
             await self._mark(message_id, "held", "queued behind held messages")
             return []
-        lang, notice = await self._choose_language(inbound, lang, stored.context.earlier)
+        lang, notice = await choose_language(
+            self._sessionmaker,
+            self._languages,
+            inbound,
+            current=lang,
+            earlier=stored.context.earlier,
+        )
         if notice and not any(ch.isdigit() for ch in inbound.text):
             # A language request (or a language we do not offer) with nothing else to answer.
             return await self._store_replies(inbound, message_id, notice, "processed")
         replies = await self._ask_bot(inbound, message_id, lang)
         return notice + replies if notice else replies
-
-    async def _choose_language(
-        self, inbound: Inbound, current: str, earlier: int
-    ) -> tuple[str, list[Reply]]:
-        """The language to answer in (stored on the conversation when it changes) and what
-        to tell the buyer about it: a switch they asked for, or a language we do not offer.
-        `earlier`: how many buyer messages the conversation had before this one."""
-        telegram = inbound.metadata.get("telegram") or {}
-        prior = telegram.get("language_code") if isinstance(telegram, dict) else None
-        policy = self._languages
-        choice = policy.choose(inbound.text, current=current, prior=prior, earlier_messages=earlier)
-        if choice.changed:
-            async with self._sessionmaker() as session, session.begin():
-                conversation = await session.get(Conversation, inbound.conversation_id)
-                if conversation is not None:
-                    conversation.language = choice.lang
-        if choice.unsupported:
-            names = ", ".join(NATIVE_NAMES.get(c, c) for c in policy.offered)
-            return choice.lang, [Reply(text("language.unsupported", "en", languages=names))]
-        if choice.requested:
-            if requested_menu(inbound.text):
-                from bot.conversations.replies import Button
-
-                buttons = tuple(
-                    Button(title=NATIVE_NAMES.get(c, c), payload=f"/language {c}")
-                    for c in policy.offered
-                )
-                return choice.lang, [Reply(text("language.choose", choice.lang), buttons)]
-            return choice.lang, [Reply(text("language.switched", choice.lang))]
-        return choice.lang, []
 
     async def _store_inbound(self, inbound: Inbound, claim: Claim | None) -> Stored:
         """Store the buyer's message first of all, and read in the same transaction what the
@@ -348,7 +279,7 @@ class Router:
             text=message.text,
             external_id=message.external_id,
         )
-        async with self._turn_of(message.conversation_id):
+        async with self._turns.turn(message.conversation_id):
             if conversation.status in ("pending", "open"):
                 await self._mark(message_id, "human", "held until a person took over")
                 return []
@@ -387,23 +318,8 @@ class Router:
 
     async def _waiting_notice_due(self, conversation_id: str) -> bool:
         async with self._sessionmaker() as session:
-            last: datetime | None = await session.scalar(
-                select(Message.created_at)
-                .where(
-                    Message.conversation_id == conversation_id,
-                    Message.sender == "system",
-                    Message.kind == "message",
-                )
-                .order_by(Message.seq.desc())
-                .limit(1)
-            )
-        if last is None:
-            return True
-        if last.tzinfo is None:
-            from datetime import timezone
-
-            last = last.replace(tzinfo=timezone.utc)
-        return utcnow() - last > WAITING_NOTICE_EVERY
+            last = await transcript.last_notice_at(conversation_id, session=session)
+        return last is None or utcnow() - last > WAITING_NOTICE_EVERY
 
     async def _store_replies(
         self,
@@ -470,11 +386,6 @@ class Router:
                 await listener(conversation_id, role, content)
             except Exception:  # a broken listener must not break the buyer's conversation
                 log.exception("listener failed for conversation=%s", conversation_id)
-
-
-def requested_menu(message: str) -> bool:
-    """A bare `/language` (no code): the buyer wants the list of languages."""
-    return message.strip().split("@")[0].lower() == "/language"
 
 
 def _back_payload() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
@@ -163,3 +164,20 @@ async def history(
         .limit(limit)
     )
     return list(result.scalars())
+
+
+async def last_notice_at(conversation_id: str, *, session: AsyncSession) -> datetime | None:
+    """When the conversation's last system notice to the buyer was stored (UTC), if ever."""
+    last: datetime | None = await session.scalar(
+        select(Message.created_at)
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.sender == "system",
+            Message.kind == "message",
+        )
+        .order_by(Message.seq.desc())
+        .limit(1)
+    )
+    if last is not None and last.tzinfo is None:  # SQLite hands back naive UTC
+        last = last.replace(tzinfo=timezone.utc)
+    return last

@@ -53,7 +53,8 @@ from bot.config import Settings
 from bot.conversations import buyers, dedupe, ownership
 from bot.conversations.outbox import Undelivered
 from bot.conversations.replies import Inbound, Reply
-from bot.conversations.router import AlreadyHandled, Router
+from bot.conversations.router import Router
+from bot.conversations.turn_errors import AlreadyHandled
 from bot.texts import DEFAULT_LANG, normalise
 from bot.texts import text as catalogue_text
 

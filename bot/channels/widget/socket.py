@@ -34,7 +34,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from bot.channels.widget import origins, presence
 from bot.conversations import buyers, events, identity
 from bot.conversations.replies import Inbound
-from bot.conversations.router import AlreadyHandled
+from bot.conversations.turn_errors import AlreadyHandled
 from bot.texts import normalise, text
 
 log = logging.getLogger(__name__)
