@@ -34,18 +34,25 @@ and keeps Rasa's behaviour:
    name; defining a new `Event` subclass forgets them all, so a class added later is found as
    before. Unknown names, "topic" and calls with a `default` go to Rasa's function.
 
-`tests/test_rasa_patches.py` fails when a patched Rasa function changes (signature or source),
-so an upgrade cannot silently drop or break a patch.
+Patches 3 and 4 live in `bot/rasa_tracker_patches.py`. `tests/test_rasa_patches.py` fails when
+a patched Rasa function changes (signature or source), so an upgrade cannot silently drop or
+break a patch.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import sqlite3
 import weakref
 from collections.abc import Callable
 from typing import Any
+
+from bot.rasa_tracker_patches import (
+    fast_retrieve,
+    fast_save,
+    pooled_sqlite_kwargs,
+    sqlite_pragmas,
+)
 
 # sha256 of `upstream_source(...)` of each patched function in Rasa 3.6.21; the guard test
 # compares them so a changed upstream function is noticed before it is patched over.
@@ -202,126 +209,6 @@ def _pooled_session(self: Any) -> Any:
 _pooled_session.parceldesk_patched = True  # type: ignore[attr-defined]  # marker the tests check
 
 
-# --- 3. SQLite tracker store ---------------------------------------------------------------
-
-
-def _pooled_sqlite_kwargs(original: Callable[[Any], dict[str, Any]]) -> Callable[..., Any]:
-    @functools.wraps(original)
-    def create_engine_kwargs(url: Any) -> dict[str, Any]:
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.pool import QueuePool
-
-        kwargs = dict(original(url))
-        parsed = make_url(url)
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            kwargs["poolclass"] = QueuePool
-            # Rasa uses the tracker store from its event loop thread; the pool hands each
-            # connection to one user at a time.
-            kwargs["connect_args"] = {**kwargs.get("connect_args", {}), "check_same_thread": False}
-        return kwargs
-
-    create_engine_kwargs.parceldesk_patched = True  # type: ignore[attr-defined]  # marker the tests check
-    return create_engine_kwargs
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-
-# --- 4. SQL tracker store queries ----------------------------------------------------------
-
-
-class EventStatements:
-    """`SQLTrackerStore._event_query` as Core statements, built once per events table: the
-    events of one sender (all, or those of its latest session) and their count."""
-
-    def __init__(self, table: Any) -> None:
-        import sqlalchemy as sa
-        from rasa.shared.core.events import SessionStarted
-
-        sender = sa.bindparam("sender_id")
-        mine = table.c.sender_id == sender
-        session_start = (
-            sa.select(sa.func.max(table.c.timestamp))
-            .where(mine, table.c.type_name == SessionStarted.type_name)
-            .scalar_subquery()
-        )
-        # Events after the latest SessionStarted, or all when there is none (as Rasa's query).
-        latest = sa.or_(table.c.timestamp >= session_start, session_start.is_(None))
-        self.count_latest = sa.select(sa.func.count()).select_from(table).where(mine, latest)
-        self.data_latest = sa.select(table.c.data).where(mine, latest).order_by(table.c.id)
-        self.data_all = sa.select(table.c.data).where(mine).order_by(table.c.id)
-        self.insert = table.insert()
-
-
-@functools.cache
-def event_statements(table: Any) -> EventStatements:
-    return EventStatements(table)
-
-
-def event_row(sender_id: str, event: Any) -> dict[str, Any]:
-    """The events-table row Rasa's `save` writes for one event."""
-    from rasa.core import tracker_store
-    from rasa.shared.nlu.constants import INTENT_NAME_KEY
-
-    data = event.as_dict()
-    return {
-        "sender_id": sender_id,
-        "type_name": event.type_name,
-        "timestamp": data.get("timestamp"),
-        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-        "action_name": data.get("name"),
-        "data": tracker_store.json.dumps(data),
-    }
-
-
-def _fast_save(original: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(original)
-    async def save(self: Any, tracker: Any) -> None:
-        import itertools
-
-        await self.stream_events(tracker)
-        if not tracker.events:  # Rasa would count the stored events, then add none
-            return
-        statements = event_statements(self.SQLEvent.__table__)
-        with self.session_scope() as session:
-            connection = session.connection()
-            stored = connection.execute(
-                statements.count_latest, {"sender_id": tracker.sender_id}
-            ).scalar()
-            new = itertools.islice(tracker.events, stored, len(tracker.events))
-            rows = [event_row(tracker.sender_id, event) for event in new]
-            if rows:
-                connection.execute(statements.insert, rows)
-            session.commit()
-
-    save.parceldesk_patched = True  # type: ignore[attr-defined]  # marker the tests check
-    return save
-
-
-def _fast_retrieve(original: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(original)
-    async def _retrieve(self: Any, sender_id: str, fetch_events_from_all_sessions: bool) -> Any:
-        from rasa.core import tracker_store
-        from rasa.shared.core.trackers import DialogueStateTracker
-
-        statements = event_statements(self.SQLEvent.__table__)
-        query = statements.data_all if fetch_events_from_all_sessions else statements.data_latest
-        with self.session_scope() as session:
-            rows = session.connection().execute(query, {"sender_id": sender_id}).scalars().all()
-            events = [tracker_store.json.loads(data) for data in rows]
-            if self.domain and len(events) > 0:
-                return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
-            return None
-
-    _retrieve.parceldesk_patched = True  # type: ignore[attr-defined]  # marker the tests check
-    return _retrieve
-
-
 # --- 5. event classes by name -----------------------------------------------------------
 
 _event_classes: dict[str, Any] = {}
@@ -361,9 +248,9 @@ def _targets() -> list[tuple[Any, str, Callable[[Any], Any]]]:
     return [
         (RemoteAction, "_validate_action_result", _fast_validate),
         (EndpointConfig, "session", lambda _original: _pooled_session),
-        (tracker_store, "create_engine_kwargs", _pooled_sqlite_kwargs),
-        (tracker_store.SQLTrackerStore, "save", _fast_save),
-        (tracker_store.SQLTrackerStore, "_retrieve", _fast_retrieve),
+        (tracker_store, "create_engine_kwargs", pooled_sqlite_kwargs),
+        (tracker_store.SQLTrackerStore, "save", fast_save),
+        (tracker_store.SQLTrackerStore, "_retrieve", fast_retrieve),
         # A staticmethod: patched as one, around its function.
         (Event, "resolve_by_type", lambda o: staticmethod(_cached_resolve(o.__func__))),
     ]
@@ -384,7 +271,7 @@ def apply() -> None:
         original = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
         _originals.append((owner, name, original))
         setattr(owner, name, replacement(original))
-    event.listen(Engine, "connect", _sqlite_pragmas)
+    event.listen(Engine, "connect", sqlite_pragmas)
     assert "__init_subclass__" not in Event.__dict__  # Rasa defines none; ours is removable
     Event.__init_subclass__ = classmethod(_forget_event_classes)
 
@@ -398,8 +285,8 @@ def revert() -> None:
     while _originals:
         owner, name, original = _originals.pop()
         setattr(owner, name, original)
-    if event.contains(Engine, "connect", _sqlite_pragmas):
-        event.remove(Engine, "connect", _sqlite_pragmas)
+    if event.contains(Engine, "connect", sqlite_pragmas):
+        event.remove(Engine, "connect", sqlite_pragmas)
     if "__init_subclass__" in Event.__dict__:
         del Event.__init_subclass__
     _event_classes.clear()
