@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hmac
 import logging
 import re
 from collections.abc import Sequence
@@ -22,7 +21,6 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import sessionmaker
 from telegram import (
-    Message,
     Update,
 )
 from telegram.constants import ChatAction, ChatType
@@ -48,6 +46,7 @@ from bot.channels.telegram.updates import (
     ChatOrderedProcessor,
     addressed_text,
     conversation_id_for,
+    reply_target,
 )
 from bot.config import Settings
 from bot.conversations import buyers, dedupe, ownership
@@ -179,13 +178,6 @@ class TelegramChannel:
         await application.shutdown()
 
     # ---- receiving -------------------------------------------------------------------------
-
-    def secret_matches(self, header: str | None) -> bool:
-        """True when a webhook request carries our secret (compared in constant time)."""
-        expected = self._settings.telegram_secret
-        if not expected or header is None:
-            return False
-        return hmac.compare_digest(header.encode(), expected.encode())
 
     async def accept(self, data: dict[str, Any]) -> None:
         """Queue one update received by webhook; it is handled in the background."""
@@ -321,15 +313,18 @@ class TelegramChannel:
         """The language for what the channel says by itself (help, unknown command, expired
         button, failure): the conversation's language once there is one, before that the
         buyer's Telegram language when we offer it."""
-        if update.effective_chat is not None:
-            async with self._services.sessionmaker() as session:
-                known = await buyers.language(
-                    conversation_id_for(update.effective_chat.id), session=session
-                )
-            if known:
-                return known
+        known = (
+            await self._chat_language(update.effective_chat.id) if update.effective_chat else None
+        )
+        if known:
+            return known
         user = update.effective_user
         return normalise(user.language_code if user else None)
+
+    async def _chat_language(self, chat_id: int) -> str | None:
+        """The language of the chat's conversation; None before it has one."""
+        async with self._services.sessionmaker() as session:
+            return await buyers.language(conversation_id_for(chat_id), session=session)
 
     async def _bot_answers(self, conversation_id: str) -> bool:
         """Whether the bot (not a person) answers this conversation now; a hint for the typing
@@ -393,21 +388,7 @@ class TelegramChannel:
         lang = DEFAULT_LANG
         if any(r.buttons and not r.text.strip() for r in replies):
             # Buttons without words get a short "choose" line, in the buyer's language.
-            async with self._services.sessionmaker() as session:
-                lang = (
-                    await buyers.language(conversation_id_for(chat_id), session=session)
-                    or DEFAULT_LANG
-                )
+            lang = await self._chat_language(chat_id) or DEFAULT_LANG
         return await self._sender.deliver(
-            chat_id, replies, reply_to=_reply_target(update), lang=lang
+            chat_id, replies, reply_to=reply_target(update), lang=lang
         )
-
-
-def _reply_target(update: Update | None) -> int | None:
-    """In groups, answers quote the buyer's message so it is clear whom the bot answers."""
-    if update is None or update.effective_chat is None:
-        return None
-    if update.effective_chat.type == ChatType.PRIVATE:
-        return None
-    message = update.message
-    return message.message_id if isinstance(message, Message) else None

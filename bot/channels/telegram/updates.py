@@ -94,3 +94,13 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         return None
+
+
+def reply_target(update: Update | None) -> int | None:
+    """In groups, answers quote the buyer's message so it is clear whom the bot answers."""
+    if update is None or update.effective_chat is None:
+        return None
+    if update.effective_chat.type == ChatType.PRIVATE:
+        return None
+    message = update.message
+    return message.message_id if isinstance(message, Message) else None

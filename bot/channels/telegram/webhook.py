@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
@@ -22,7 +23,8 @@ async def telegram_webhook(request: Request) -> Response:
     channel: TelegramChannel | None = request.app.state.services.extras.get("telegram")
     if channel is None or not channel.webhook_mode:
         return JSONResponse({"error": "the Telegram webhook is not enabled"}, status_code=404)
-    if not channel.secret_matches(request.headers.get(SECRET_HEADER)):
+    expected = request.app.state.services.settings.telegram_secret
+    if not secret_matches(expected, request.headers.get(SECRET_HEADER)):
         return JSONResponse({"error": "wrong secret token"}, status_code=403)
     try:
         data = parse_json(await read_body(request, MAX_WEBHOOK_BODY))
@@ -37,6 +39,13 @@ async def telegram_webhook(request: Request) -> Response:
         return JSONResponse({"error": "shutting down"}, status_code=503)
     await channel.accept(data)
     return Response(status_code=200)
+
+
+def secret_matches(expected: str, header: str | None) -> bool:
+    """True when a webhook request carries our secret (compared in constant time)."""
+    if not expected or header is None:
+        return False
+    return hmac.compare_digest(header.encode(), expected.encode())
 
 
 def telegram_routes() -> list[BaseRoute]:
