@@ -45,6 +45,7 @@ from bot.conversations import agents, ownership, transcript  # noqa: E402
 from bot.storage.db import make_engine, make_sessionmaker  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
 from tests.support.ports import free_port  # noqa: E402
+from tests.support.stack import start_uvicorn_gateway, wait_until_answers  # noqa: E402
 
 PASSWORD = "bench password 1"
 AGENTS = 5
@@ -72,7 +73,6 @@ API_HEADERS = {"Authorization": f"Bearer {API_KEY}"}
 
 
 def _start_gateway(url: str, var_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARCELDESK_")}
     env.update(
         PARCELDESK_DATABASE_URL=url,
@@ -83,34 +83,11 @@ def _start_gateway(url: str, var_dir: Path) -> tuple[subprocess.Popen[bytes], st
         PARCELDESK_API_KEYS=API_KEY,
         RASA_TELEMETRY_ENABLED="false",
     )
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bot.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--ws",
-            "wsproto",
-        ],
-        cwd=ROOT,
-        env=env,
-        stderr=(var_dir / "gateway.log").open("wb"),
+    process, base = start_uvicorn_gateway(
+        env, "--log-level", "warning", stderr=(var_dir / "gateway.log").open("wb")
     )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/console/login", timeout=1).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    if wait_until_answers(base + "/console/login"):
+        return process, base
     process.terminate()
     raise SystemExit("the gateway did not start")
 

@@ -33,6 +33,7 @@ import httpx  # noqa: E402
 from bot.commands.run import MAX_CONNECTIONS, WS_MAX_BYTES  # noqa: E402
 from bot.storage.migrate import upgrade  # noqa: E402
 from tests.support.ports import free_port  # noqa: E402
+from tests.support.stack import start_uvicorn_gateway, wait_until_answers  # noqa: E402
 
 API_KEY = "pd_bench_limits"
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
@@ -60,7 +61,6 @@ def rss_mib(pid: int, field: str = "VmRSS") -> float:
 def start_gateway(tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
     database = f"sqlite:///{tmp / 'gateway.db'}"
     upgrade(database)
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARCELDESK_")}
     env.update(
         PARCELDESK_DATABASE_URL=database,
@@ -73,37 +73,18 @@ def start_gateway(tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
         PARCELDESK_AFTERSHIP_WEBHOOK_SECRET="bench",
         RASA_TELEMETRY_ENABLED="false",
     )
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bot.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--ws",
-            "wsproto",
-            "--log-level",
-            "error",
-            "--ws-max-size",
-            str(WS_MAX_BYTES),
-            "--limit-concurrency",
-            str(MAX_CONNECTIONS),
-        ],
-        cwd=ROOT,
-        env=env,
+    process, base = start_uvicorn_gateway(
+        env,
+        "--log-level",
+        "error",
+        "--ws-max-size",
+        str(WS_MAX_BYTES),
+        "--limit-concurrency",
+        str(MAX_CONNECTIONS),
+        stderr=None,
     )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(base + "/healthz", timeout=2)
-            return process, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    if wait_until_answers(base + "/healthz"):
+        return process, base
     process.kill()
     raise SystemExit("the gateway did not start")
 

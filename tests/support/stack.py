@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -147,41 +148,47 @@ def say(stack: Stack, conversation_id: str, text: str) -> list[dict]:
     return response.json()["messages"]
 
 
+def start_uvicorn_gateway(
+    env: dict[str, str], *options: str, stderr: Any = subprocess.DEVNULL
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`uvicorn bot.app:create_app` (the gateway alone) on a free port with `env`, plus
+    uvicorn `options`; returns the process and its base URL (not yet answering)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bot.app:create_app", "--factory", "--host",
+         "127.0.0.1", "--port", str(port), "--ws", "wsproto", *options],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+    )  # fmt: skip
+    return process, f"http://127.0.0.1:{port}"
+
+
+def wait_until_answers(url: str, timeout: float = 60.0) -> bool:
+    """Poll `url` until the server answers at all (any status: a gateway without Rasa says
+    503 on /healthz); False when it did not within `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=2)
+            return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
 @contextmanager
 def gateway_replica(stack: Stack) -> Iterator[str]:
     """A second gateway (uvicorn) on its own port, sharing the stack's database and Rasa;
     yields its base URL once it answers."""
-    port = free_port()
-    replica = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bot.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--ws",
-            "wsproto",
-        ],
-        cwd=ROOT,
-        env={**stack.env, "PARCELDESK_RASA_URL": f"http://127.0.0.1:{stack.rasa_port}"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    replica, url = start_uvicorn_gateway(
+        {**stack.env, "PARCELDESK_RASA_URL": f"http://127.0.0.1:{stack.rasa_port}"}
     )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{url}/healthz", timeout=2)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"replica {url} did not answer") from None
-                time.sleep(0.2)
+        if not wait_until_answers(f"{url}/healthz", 30):
+            raise RuntimeError(f"replica {url} did not answer")
         yield url
     finally:
         replica.terminate()
