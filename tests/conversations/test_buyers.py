@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy.orm import sessionmaker
 
 from bot.conversations import buyers, events, transcript
-from bot.storage.db import make_engine, make_sessionmaker
-from bot.storage.migrate import upgrade
 
 CONVERSATION = "telegram:42"
-
-
-@pytest.fixture
-async def sessions(tmp_path: Path) -> AsyncIterator[sessionmaker]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    yield make_sessionmaker(engine)
-    await engine.dispose()
 
 
 async def test_it_marks_and_unmarks_a_blocked_buyer(sessions: sessionmaker) -> None:

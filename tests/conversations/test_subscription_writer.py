@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from bot.conversations import subscriptions
-from bot.storage.db import make_engine, make_sessionmaker
-from bot.storage.migrate import upgrade
 from bot.storage.models import Conversation, Subscription
 
 WHEN = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-async def sessions(tmp_path: Path):
-    url = f"sqlite:///{tmp_path / 's.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    factory = make_sessionmaker(engine)
-    async with factory() as session, session.begin():
+async def sessions(sessions):  # the shared factory, with the conversation these tests use
+    async with sessions() as session, session.begin():
         session.add(Conversation(id="web:a", channel="web"))
-    yield factory
-    await engine.dispose()
+    return sessions
 
 
 async def _rows(sessions) -> list[tuple[str, bool, str | None]]:

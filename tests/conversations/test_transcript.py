@@ -3,28 +3,13 @@ what a turn reads about the earlier messages."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from bot.conversations import events, transcript
-from bot.storage.db import make_engine, make_sessionmaker
-from bot.storage.migrate import upgrade
 from bot.storage.models import Conversation, Message
 
 CONVERSATION = "api:t1"
-
-
-@pytest.fixture
-async def sessions(tmp_path: Path) -> AsyncIterator[sessionmaker]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    yield make_sessionmaker(engine)
-    await engine.dispose()
 
 
 async def test_the_first_message_creates_the_conversation_with_seq_1(
