@@ -213,8 +213,5 @@ def test_an_agent_subscribes_the_buyer_to_every_parcel_of_an_order(
         expect(card.get_by_role("button")).to_be_disabled()
         shots = Path(os.environ.get("SHOTS_DIR") or tmp_path)
         page.screenshot(path=shots / "07-order-subscribed.png")
-        page.set_viewport_size(PHONE)
-        card.scroll_into_view_if_needed()
-        page.screenshot(path=shots / "08-order-subscribed-phone.png")
         assert errors == []
         browser.close()
