@@ -299,10 +299,17 @@ class LanguagePolicy:
         return code if code in self.offered else None
 
     def choose(
-        self, text: str, *, current: str, prior: str | None, earlier_messages: int
+        self,
+        text: str,
+        *,
+        current: str,
+        prior: str | None,
+        earlier_messages: int,
+        chosen: bool = False,
     ) -> Choice:
         """The language for this message of a conversation now speaking `current`, whose
-        channel hints `prior`, after `earlier_messages` buyer messages."""
+        channel hints `prior`, after `earlier_messages` buyer messages; `chosen`: the buyer
+        asked for `current` earlier, so only another request changes it."""
         current = self.normalise(current) or self.default
         asked = requested(text)
         if asked == "":  # a bare `/language`: the caller shows the menu
@@ -313,7 +320,7 @@ class LanguagePolicy:
             return Choice(current, requested=True, unsupported=asked or "?")
         hinted = self.normalise(prior)
         settling = earlier_messages < SETTLING_MESSAGES
-        if not settling:
+        if chosen or not settling:
             return Choice(current)
         fallback = hinted or current
         plain = readable(text)

@@ -27,17 +27,24 @@ async def choose_language(
     *,
     current: str,
     earlier: int,
+    chosen: bool = False,
 ) -> tuple[str, list[Reply]]:
     """The language to answer `inbound` in (stored on the conversation when it changes) and
-    the notice for the buyer, if any. `earlier`: buyer messages before this one."""
+    the notice for the buyer, if any. `earlier`: buyer messages before this one; `chosen`:
+    the buyer asked for the current language before."""
     telegram = inbound.metadata.get("telegram") or {}
     prior = telegram.get("language_code") if isinstance(telegram, dict) else None
-    choice = policy.choose(inbound.text, current=current, prior=prior, earlier_messages=earlier)
-    if choice.changed:
+    choice = policy.choose(
+        inbound.text, current=current, prior=prior, earlier_messages=earlier, chosen=chosen
+    )
+    # A language the buyer picked (not the menu itself) sticks from now on.
+    picked = choice.requested and not choice.unsupported and not requested_menu(inbound.text)
+    if choice.changed or (picked and not chosen):
         async with sessions() as session, session.begin():
             conversation = await session.get(Conversation, inbound.conversation_id)
             if conversation is not None:
                 conversation.language = choice.lang
+                conversation.language_chosen = conversation.language_chosen or picked
     if choice.unsupported:
         names = ", ".join(NATIVE_NAMES.get(c, c) for c in policy.offered)
         return choice.lang, [Reply(text("language.unsupported", "en", languages=names))]

@@ -136,6 +136,7 @@ class Router:
             inbound,
             current=lang,
             earlier=stored.context.earlier,
+            chosen=stored.context.language_chosen,
         )
         if notice and not any(ch.isdigit() for ch in inbound.text):
             # A language request (or a language we do not offer) with nothing else to answer.

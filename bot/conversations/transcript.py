@@ -34,6 +34,7 @@ _TURN_CONTEXT = select(
     Conversation.status,
     Conversation.language,
     _COUNT_INBOUND.scalar_subquery(),
+    Conversation.language_chosen,
     _HELD_BEFORE.exists(),
 ).where(Conversation.id == _CONVERSATION)
 _MARK_ANSWERED = (
@@ -69,6 +70,7 @@ class TurnContext:
     language: str  # the conversation's language
     earlier: int  # buyer messages before this one
     held_before: bool  # one of them still waits for the bot: this one queues behind it
+    language_chosen: bool = False  # the buyer asked for `language`: no more guessing
 
 
 async def turn_context(conversation_id: str, *, before: int, session: AsyncSession) -> TurnContext:
@@ -81,7 +83,7 @@ async def turn_context(conversation_id: str, *, before: int, session: AsyncSessi
     row = result.one_or_none()
     if row is None:
         return TurnContext("bot", "en", 0, False)
-    return TurnContext(row[0], row[1], int(row[2] or 0), bool(row[3]))
+    return TurnContext(row[0], row[1], int(row[2] or 0), bool(row[4]), bool(row[3]))
 
 
 async def record_inbound(

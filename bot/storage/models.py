@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import declarative_base
 
@@ -59,6 +60,9 @@ class Conversation(Base):
     # A shop-vouched user id (HMAC-verified) or the API key that created the conversation.
     identity = Column(String(191), nullable=True)
     language = Column(String(8), nullable=False, default="en")
+    # The buyer asked for `language` ("auf Deutsch", `/language de`, the widget's menu): it is
+    # no longer guessed from what they write.
+    language_chosen = Column(Boolean, nullable=False, default=False, server_default=false())
     last_tracking_number = Column(String(64), nullable=True)
     blocked = Column(Boolean, nullable=False, default=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

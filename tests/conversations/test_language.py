@@ -99,3 +99,23 @@ def test_a_setting_limits_the_offered_languages():
         == "en"
     )
     assert requested("auf deutsch") == "de"
+
+
+def test_a_language_the_buyer_chose_is_not_guessed_again_while_settling():
+    # "/language ru" as the first message, then English words: the choice holds.
+    choice = POLICY.choose(
+        "where is my parcel please", current="ru", prior=None, earlier_messages=1, chosen=True
+    )
+    assert (choice.lang, choice.changed) == ("ru", False)
+    # Without the choice the same message would still set English (the first messages settle).
+    guessed = POLICY.choose(
+        "where is my parcel please", current="ru", prior=None, earlier_messages=1
+    )
+    assert guessed.lang == "en"
+
+
+def test_a_new_request_still_switches_a_chosen_language():
+    choice = POLICY.choose(
+        "auf Deutsch bitte", current="ru", prior=None, earlier_messages=1, chosen=True
+    )
+    assert (choice.lang, choice.requested) == ("de", True)

@@ -319,3 +319,41 @@ async def test_only_an_offered_button_payload_reaches_rasa_as_an_intent(
         await engine.dispose()
     # Before any button: typed text. After: the offered one passes, others are text.
     assert sent == ["affirm", "hello there", "/affirm", "deny", 'affirm{"x": 1}']
+
+
+async def test_a_language_the_buyer_picked_sticks_through_the_first_messages(
+    database_url: str,
+) -> None:
+    """`/language ru` first, then messages in English: still answered (and stored) in Russian;
+    a bare `/language` (the menu) chooses nothing."""
+    seen: list[str] = []
+    langs: list[str] = []
+
+    async def webhook(request: Request) -> JSONResponse:
+        body = await request.json()
+        seen.append(body["message"])
+        langs.append(body["metadata"]["language"])
+        return JSONResponse([{"recipient_id": body["sender"], "text": "ok"}])
+
+    app = Starlette(routes=[Route("/webhooks/gateway/webhook", webhook, methods=["POST"])])
+    with serve(app) as url:
+        engine = make_engine(database_url)
+        sessions = make_sessionmaker(engine)
+        async with httpx.AsyncClient() as http:
+            router = Router(sessionmaker=sessions, rasa=RasaClient(http, url))
+            for text in ("/language", "where is my parcel please", "/language ru"):
+                await router.handle(Inbound(channel="api", conversation_id="api:l1", text=text))
+            async with sessions() as session:
+                after_menu = await session.get(Conversation, "api:l1")
+                assert after_menu is not None
+                assert (after_menu.language, after_menu.language_chosen) == ("ru", True)
+            await router.handle(
+                Inbound(channel="api", conversation_id="api:l1", text="hello, where is my parcel")
+            )
+        async with sessions() as session:
+            conversation = await session.get(Conversation, "api:l1")
+        await engine.dispose()
+    assert conversation is not None
+    assert (conversation.language, conversation.language_chosen) == ("ru", True)
+    # English before the choice, Russian after it although the buyer still writes English.
+    assert langs == ["en", "ru"]

@@ -13,7 +13,7 @@ import pytest
 
 from bot import texts
 from tests.e2e.language_cases import ASK, problems, status_prefix
-from tests.e2e.widget_pages import SHOTS, chromium, shop_page, shop_server
+from tests.e2e.widget_pages import SHOTS, chromium, shop_page, shop_server, what_happened
 from tests.support.ports import free_port
 from tests.support.stack import Stack, running_stack
 
@@ -94,7 +94,7 @@ def shot(page: Any, name: str) -> None:
 
 @pytest.mark.parametrize("lang", sorted(ASK))
 def test_a_shop_locale_gives_the_chat_and_the_answers_in_that_language(
-    browser: Any, shop: str, lang: str
+    browser: Any, shop: str, stack: Stack, lang: str
 ) -> None:
     from playwright.sync_api import expect
 
@@ -110,7 +110,11 @@ def test_a_shop_locale_gives_the_chat_and_the_answers_in_that_language(
         expect(frame.get_by_role("combobox", name=w("language", lang))).to_have_value(lang)
         say(frame, ASK[lang], lang)
         answer = frame.get_by_role("log").locator("li.msg.bot", has_text=status_prefix(lang))
-        expect(answer.first).to_be_visible(timeout=WAIT)
+        try:
+            expect(answer.first).to_be_visible(timeout=WAIT)
+        except AssertionError as exc:
+            database = stack.var_dir / "parceldesk.db"
+            raise AssertionError(what_happened(frame, database, ASK[lang], stack.log())) from exc
         assert problems(answer.first.inner_text(), lang) == []
         sent = frame.get_by_role("log").locator("li.msg.buyer .state")
         expect(sent.first).to_have_text(w("sent", lang), timeout=WAIT)

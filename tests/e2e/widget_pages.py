@@ -126,6 +126,27 @@ def bot_messages_mentioning(database: Path, conversation_id: str, text: str) -> 
     return int(row[0])
 
 
+def what_happened(frame: Any, database: Path, text: str, log: str) -> str:
+    """Evidence for a failed wait on an answer: what the chat shows, what the database holds
+    for the conversation in which the buyer wrote `text`, and the end of the stack's log."""
+    try:
+        shown = frame.get_by_role("log").inner_text(timeout=2_000)
+    except Exception as exc:  # the evidence must not hide the failure it explains
+        shown = f"(chat log unreadable: {exc})"
+    with sqlite3.connect(database) as conn:
+        rows = conn.execute(
+            "select m.seq, m.sender, m.kind, m.status, m.error, substr(m.text, 1, 90), "
+            "c.status, c.language from messages m join conversations c "
+            "on c.id = m.conversation_id where m.conversation_id in "
+            "(select conversation_id from messages where sender = 'buyer' and text = ?) "
+            "order by m.id",
+            (text,),
+        ).fetchall()
+    stored = "\n".join(" | ".join(str(v) for v in row) for row in rows) or "(nothing stored)"
+    tail = "\n".join(log.splitlines()[-40:])
+    return f"chat shows:\n{shown}\n\nstored:\n{stored}\n\nstack log (end):\n{tail}"
+
+
 def push(
     database: Path,
     conversation_id: str,
