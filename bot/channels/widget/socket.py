@@ -29,6 +29,7 @@ import re
 from collections.abc import AsyncIterator
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from bot.channels.widget import origins, presence
@@ -45,6 +46,8 @@ MAX_FRAME = 64 * 1024
 HELLO_TIMEOUT = 10.0
 # Re-read the log this often even without a wake-up (a lost Redis notice, a missed race).
 SAFETY_TICK = 20.0
+# After a failed read of the log, the next try comes this much sooner than a safety tick.
+RETRY_AFTER_FAILURE = 1.0
 # Messages of one socket being processed at once; more wait (back-pressure on the reader).
 IN_FLIGHT = 8
 PAGE = 200
@@ -103,6 +106,7 @@ class WidgetConnection:
         self._slots = asyncio.Semaphore(IN_FLIGHT)
         self._tasks: set[asyncio.Task[None]] = set()
         self._working = 0
+        self._failed = asyncio.Event()  # a delivery failed: the tick retries soon
 
     async def send(self, frame: dict[str, Any]) -> None:
         async with self._send_lock:
@@ -140,6 +144,22 @@ class WidgetConnection:
                 if len(rows) < PAGE:
                     return
 
+    async def deliver(self) -> bool:
+        """`flush`; a database error is logged and left for the next wake-up or tick, so that
+        the loops that deliver events outlive one failed read (False then)."""
+        try:
+            await self.flush()
+        except SQLAlchemyError as exc:
+            self._failed.set()
+            log.warning(
+                "widget delivery failed conversation=%s after seq=%s: %s (retrying)",
+                self.conversation_id,
+                self.sent_seq,
+                type(exc).__name__,
+            )
+            return False
+        return True
+
     async def mark_read(self, seq: int) -> None:
         ids = [mid for s, mid in self._unread.items() if s <= seq]
         if not ids:
@@ -154,11 +174,11 @@ class WidgetConnection:
         async for notice in follower:
             kind = notice.get("type")
             if kind == "resync":
-                await self.flush()
+                await self.deliver()
             elif notice.get("conversation_id") != self.conversation_id:
                 continue
             elif kind == "event" and int(notice.get("seq") or 0) > self.sent_seq:
-                await self.flush()
+                await self.deliver()
             elif kind == "typing" and notice.get("who") in ("bot", "agent"):
                 await self.send(
                     {
@@ -170,9 +190,14 @@ class WidgetConnection:
                 )
 
     async def tick(self) -> None:
+        """A read of the log every SAFETY_TICK whatever the bus says, and soon after a failure."""
         while True:
-            await asyncio.sleep(SAFETY_TICK)
-            await self.flush()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._failed.wait(), SAFETY_TICK)
+            if self._failed.is_set():
+                await asyncio.sleep(RETRY_AFTER_FAILURE)
+                self._failed.clear()
+            await self.deliver()
 
     async def read(self) -> None:
         """The buyer's frames until the socket closes."""
@@ -242,7 +267,7 @@ class WidgetConnection:
                 )
             # The reply events were announced on the bus; read them now anyway, in case this
             # socket's wake-up is still queued behind others.
-            await self.flush()
+            await self.deliver()
         except (WebSocketDisconnect, RuntimeError, OSError):
             return  # the tab went away; what was stored is read on its next connection
         finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import websockets
@@ -185,3 +186,38 @@ async def test_a_storage_failure_gets_a_polite_answer_not_a_silent_socket(tmp_pa
             with pytest.raises(ConnectionClosed) as closed:
                 await socket.recv()
             assert closed.value.code == 1011
+
+
+async def test_a_failed_read_of_the_log_is_retried_and_the_chat_keeps_delivering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database error while reading the log for this tab (SQLite busy under load, say) used
+    to end the tab's delivery loops for good: the answer was stored but never shown until a
+    reload. Now it is logged and read again a moment later."""
+    from sqlalchemy.exc import OperationalError
+
+    from bot.conversations import events
+
+    real_after = events.after
+    failures = {"left": 3}
+
+    async def busy_then_fine(*args: Any, **kwargs: Any) -> Any:
+        if failures["left"] > 0:
+            failures["left"] -= 1
+            raise OperationalError("SELECT ...", {}, Exception("database is locked"))
+        return await real_after(*args, **kwargs)
+
+    with gateway(tmp_path) as url:
+        async with websockets.connect(ws_url(url), origin=SHOP) as socket:
+            await hello(socket)
+            monkeypatch.setattr(events, "after", busy_then_fine)
+            await socket.send(json.dumps({"type": "message", "client_id": "c1", "text": "hi"}))
+            seen = await frames_until(
+                socket, lambda f: f["type"] == "event" and f["event"]["sender"] != "buyer"
+            )
+            assert failures["left"] == 0
+            assert [e["text"] for e in events_of(seen)] == ["hi", APOLOGY]
+            assert {"type": "ack", "client_id": "c1", "seq": 1} in seen
+            # The same socket goes on: a ping is answered.
+            await socket.send(json.dumps({"type": "ping"}))
+            await frames_until(socket, lambda f: f["type"] == "pong")
