@@ -324,15 +324,14 @@ async def test_only_an_offered_button_payload_reaches_rasa_as_an_intent(
 async def test_a_language_the_buyer_picked_sticks_through_the_first_messages(
     database_url: str,
 ) -> None:
-    """`/language ru` first, then messages in English: still answered (and stored) in Russian;
-    a bare `/language` (the menu) chooses nothing."""
-    seen: list[str] = []
-    langs: list[str] = []
+    """`/language ru` first, then messages in English: still answered (and stored) in Russian
+    while the first messages would otherwise still choose the language; a bare `/language`
+    (the menu) chooses nothing, so the next message still does."""
+    langs: list[tuple[str, str]] = []
 
     async def webhook(request: Request) -> JSONResponse:
         body = await request.json()
-        seen.append(body["message"])
-        langs.append(body["metadata"]["language"])
+        langs.append((body["sender"], body["metadata"]["language"]))
         return JSONResponse([{"recipient_id": body["sender"], "text": "ok"}])
 
     app = Starlette(routes=[Route("/webhooks/gateway/webhook", webhook, methods=["POST"])])
@@ -341,19 +340,20 @@ async def test_a_language_the_buyer_picked_sticks_through_the_first_messages(
         sessions = make_sessionmaker(engine)
         async with httpx.AsyncClient() as http:
             router = Router(sessionmaker=sessions, rasa=RasaClient(http, url))
-            for text in ("/language", "where is my parcel please", "/language ru"):
-                await router.handle(Inbound(channel="api", conversation_id="api:l1", text=text))
-            async with sessions() as session:
-                after_menu = await session.get(Conversation, "api:l1")
-                assert after_menu is not None
-                assert (after_menu.language, after_menu.language_chosen) == ("ru", True)
-            await router.handle(
-                Inbound(channel="api", conversation_id="api:l1", text="hello, where is my parcel")
-            )
+            for conversation, text in (
+                ("api:picked", "/language ru"),
+                ("api:picked", "hello, where is my parcel please"),
+                ("api:picked", "any news about it"),
+                ("api:menu", "/language"),
+                ("api:menu", "hallo, wo ist mein paket bitte"),
+            ):
+                await router.handle(Inbound(channel="api", conversation_id=conversation, text=text))
         async with sessions() as session:
-            conversation = await session.get(Conversation, "api:l1")
+            picked = await session.get(Conversation, "api:picked")
+            menu = await session.get(Conversation, "api:menu")
         await engine.dispose()
-    assert conversation is not None
-    assert (conversation.language, conversation.language_chosen) == ("ru", True)
-    # English before the choice, Russian after it although the buyer still writes English.
-    assert langs == ["en", "ru"]
+    assert picked is not None and menu is not None
+    assert (picked.language, picked.language_chosen) == ("ru", True)
+    assert (menu.language, menu.language_chosen) == ("de", False)
+    # The language notices answer the two commands; the other messages reach Rasa.
+    assert langs == [("api:picked", "ru"), ("api:picked", "ru"), ("api:menu", "de")]

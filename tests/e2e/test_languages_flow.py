@@ -51,3 +51,19 @@ def test_an_unoffered_language_gets_an_honest_english_answer(stack: Stack) -> No
     reply = _text(say(stack, conversation, "ciao, dove si trova il mio pacco?"))
     assert "I can only write in these languages" in reply
     assert "Deutsch" in reply and "Русский" in reply
+
+
+def test_a_language_the_buyer_picked_first_is_kept_while_they_write_another(
+    stack: Stack,
+) -> None:
+    """`/language ru` as the first message, then questions in English: the answers stay in
+    Russian (the pick is not undone by guessing from the next messages); only another request
+    changes it."""
+    conversation = f"pick-{uuid.uuid4().hex[:8]}"
+    say(stack, conversation, "/language ru")
+    reply = _text(say(stack, conversation, "hello, where is my parcel RR123456785CN please"))
+    assert problems(reply, "ru") == [], reply
+    assert "in transit" not in reply
+    assert "English" in _text(say(stack, conversation, "in English please"))
+    reply = _text(say(stack, conversation, "RR123456785CN"))
+    assert "Parcel RR123456785CN (China Post): in transit" in reply
