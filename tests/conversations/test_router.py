@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -296,6 +299,22 @@ async def test_a_bot_turn_reads_and_writes_the_database_in_two_transactions(
     ]
 
 
+@asynccontextmanager
+async def router_before(
+    webhook: Callable[[Request], Awaitable[JSONResponse]], database_url: str
+) -> AsyncIterator[tuple[Router, sessionmaker]]:
+    """A Router in front of `webhook` (a stand-in for Rasa's channel), and its sessions."""
+    app = Starlette(routes=[Route("/webhooks/gateway/webhook", webhook, methods=["POST"])])
+    with serve(app) as url:
+        engine = make_engine(database_url)
+        sessions = make_sessionmaker(engine)
+        try:
+            async with httpx.AsyncClient() as http:
+                yield Router(sessionmaker=sessions, rasa=RasaClient(http, url)), sessions
+        finally:
+            await engine.dispose()
+
+
 async def test_only_an_offered_button_payload_reaches_rasa_as_an_intent(
     database_url: str,
 ) -> None:
@@ -308,15 +327,9 @@ async def test_only_an_offered_button_payload_reaches_rasa_as_an_intent(
         buttons = [{"title": "Yes", "payload": "/affirm"}]
         return JSONResponse([{"recipient_id": "x", "text": "Sure?", "buttons": buttons}])
 
-    app = Starlette(routes=[Route("/webhooks/gateway/webhook", webhook, methods=["POST"])])
-    with serve(app) as url:
-        engine = make_engine(database_url)
-        sessions = make_sessionmaker(engine)
-        async with httpx.AsyncClient() as http:
-            router = Router(sessionmaker=sessions, rasa=RasaClient(http, url))
-            for text in ("/affirm", "hello there", "/affirm", " /deny", '/affirm{"x": 1}'):
-                await router.handle(Inbound(channel="api", conversation_id="api:b1", text=text))
-        await engine.dispose()
+    async with router_before(webhook, database_url) as (router, _):
+        for text in ("/affirm", "hello there", "/affirm", " /deny", '/affirm{"x": 1}'):
+            await router.handle(Inbound(channel="api", conversation_id="api:b1", text=text))
     # Before any button: typed text. After: the offered one passes, others are text.
     assert sent == ["affirm", "hello there", "/affirm", "deny", 'affirm{"x": 1}']
 
@@ -334,24 +347,18 @@ async def test_a_language_the_buyer_picked_sticks_through_the_first_messages(
         langs.append((body["sender"], body["metadata"]["language"]))
         return JSONResponse([{"recipient_id": body["sender"], "text": "ok"}])
 
-    app = Starlette(routes=[Route("/webhooks/gateway/webhook", webhook, methods=["POST"])])
-    with serve(app) as url:
-        engine = make_engine(database_url)
-        sessions = make_sessionmaker(engine)
-        async with httpx.AsyncClient() as http:
-            router = Router(sessionmaker=sessions, rasa=RasaClient(http, url))
-            for conversation, text in (
-                ("api:picked", "/language ru"),
-                ("api:picked", "hello, where is my parcel please"),
-                ("api:picked", "any news about it"),
-                ("api:menu", "/language"),
-                ("api:menu", "hallo, wo ist mein paket bitte"),
-            ):
-                await router.handle(Inbound(channel="api", conversation_id=conversation, text=text))
+    async with router_before(webhook, database_url) as (router, sessions):
+        for conversation, text in (
+            ("api:picked", "/language ru"),
+            ("api:picked", "hello, where is my parcel please"),
+            ("api:picked", "any news about it"),
+            ("api:menu", "/language"),
+            ("api:menu", "hallo, wo ist mein paket bitte"),
+        ):
+            await router.handle(Inbound(channel="api", conversation_id=conversation, text=text))
         async with sessions() as session:
             picked = await session.get(Conversation, "api:picked")
             menu = await session.get(Conversation, "api:menu")
-        await engine.dispose()
     assert picked is not None and menu is not None
     assert (picked.language, picked.language_chosen) == ("ru", True)
     assert (menu.language, menu.language_chosen) == ("de", False)
