@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -28,3 +29,16 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
     with running_stack(Path(tmp_path_factory.mktemp("stack"))) as running:
         yield running
+
+
+@pytest.fixture
+async def sessions(tmp_path: Path) -> AsyncIterator[Any]:
+    """A session factory on a migrated SQLite file of the test's own."""
+    from bot.storage.db import make_engine, make_sessionmaker
+    from bot.storage.migrate import upgrade
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    yield make_sessionmaker(engine)
+    await engine.dispose()

@@ -31,8 +31,6 @@ from bot.texts import text
 if TYPE_CHECKING:
     from bot.conversations.desk import Desk
 
-__all__ = ["APOLOGY", "AlreadyHandled", "NotStored", "Router", "merge_markers"]
-
 log = logging.getLogger(__name__)
 
 APOLOGY = text("gateway.held")

@@ -22,7 +22,6 @@ from bot.channels.carrier_webhooks import (
     track17_signature,
 )
 from bot.config import Settings, to_sync_url
-from bot.storage.db import make_engine, make_sessionmaker
 from bot.storage.migrate import upgrade
 from bot.storage.models import ShipmentCache
 from bot.tracking.model import Shipment, Status, SubStatus
@@ -36,12 +35,8 @@ SECRET = "as-webhook-secret"
 
 
 @pytest.fixture
-async def sessionmaker(tmp_path: Path) -> AsyncIterator[Any]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'hooks.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    yield make_sessionmaker(engine)
-    await engine.dispose()
+def sessionmaker(sessions: Any) -> Any:
+    return sessions  # tests/conftest.py: a migrated SQLite file of the test's own
 
 
 def webhook_app(settings: Settings, sessionmaker: Any) -> Starlette:

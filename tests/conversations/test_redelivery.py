@@ -19,11 +19,12 @@ from starlette.routing import Route
 from bot.conversations import ownership
 from bot.conversations.bus import MemoryBus
 from bot.conversations.desk import Desk
+from bot.conversations.late_answers import MESSAGE_ID_KEY
 from bot.conversations.outbox import Outbox
 from bot.conversations.rasa_client import RasaClient
 from bot.conversations.redelivery import Redelivery
 from bot.conversations.replies import Inbound
-from bot.conversations.router import MESSAGE_ID_KEY, Router
+from bot.conversations.router import Router
 from bot.storage.db import make_engine, make_sessionmaker
 from bot.storage.migrate import upgrade
 from bot.storage.models import Message, utcnow

@@ -194,8 +194,7 @@ async def test_a_conversation_owned_by_a_human_gets_no_bot_reply_but_rasa_hears_
 
 
 def test_a_marker_only_message_is_folded_into_the_text_before_it() -> None:
-    from bot.conversations.replies import Reply
-    from bot.conversations.router import merge_markers
+    from bot.conversations.replies import Reply, merge_markers
 
     merged = merge_markers(
         [

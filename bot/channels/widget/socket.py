@@ -144,9 +144,9 @@ class WidgetConnection:
                 if len(rows) < PAGE:
                     return
 
-    async def deliver(self) -> bool:
-        """`flush`; a database error is logged and left for the next wake-up or tick, so that
-        the loops that deliver events outlive one failed read (False then)."""
+    async def deliver(self) -> None:
+        """`flush`; a database error is logged and the tick reads again soon, so that the loops
+        that deliver events outlive one failed read."""
         try:
             await self.flush()
         except SQLAlchemyError as exc:
@@ -157,8 +157,6 @@ class WidgetConnection:
                 self.sent_seq,
                 type(exc).__name__,
             )
-            return False
-        return True
 
     async def mark_read(self, seq: int) -> None:
         ids = [mid for s, mid in self._unread.items() if s <= seq]
