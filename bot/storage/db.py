@@ -25,16 +25,19 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             # SQLAlchemy 1.4 gives aiosqlite files a NullPool: a new connection (and worker
             # thread, and the pragmas below) for every session, twice per turn. Keep them.
             kwargs["poolclass"] = AsyncAdaptedQueuePool
-            # One hand-off to aiosqlite's thread per statement instead of four.
+            # Statements run on the event loop's thread, without hand-offs to aiosqlite's.
             kwargs["module"] = sqlite_driver.dbapi()
             # SQLAlchemy's Connection and Session already end every transaction (commit or
             # rollback) before giving the connection back; the pool's extra ROLLBACK on return
-            # was one more thread hand-off for every session (6 of 20 per turn).
+            # was one more statement for every session.
             kwargs["pool_reset_on_return"] = None
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_async_engine(async_url, **kwargs)
     if async_url.startswith("sqlite"):
+        # The in-place driver waits for locks itself, off the event loop (sqlite_driver.py):
+        # SQLite's own busy handler would sleep on the loop's thread.
+        busy_timeout = 0 if "module" in kwargs else 30000
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -43,7 +46,7 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             # In WAL mode NORMAL never corrupts the file; it skips the fsync on every commit
             # (a power cut may lose the last commits, a crash of the process does not).
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={busy_timeout}")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 

@@ -1,10 +1,13 @@
-"""The one-round-trip aiosqlite cursor behaves like SQLAlchemy's own, and SQLAlchemy's adapter
-is still the code it was written against."""
+"""The in-place aiosqlite adapter behaves like SQLAlchemy's own, waits for locks without
+blocking the event loop, and SQLAlchemy's adapter is still the code it was written against."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import inspect
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.dialects.sqlite import aiosqlite as sa_aiosqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from bot.storage import sqlite_driver
 from bot.storage.db import make_engine
@@ -56,14 +60,14 @@ async def test_it_gives_the_same_results_and_errors_as_sqlalchemys_cursor(tmp_pa
     ours = make_engine(f"sqlite:///{tmp_path / 'ours.db'}")
     stock = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'stock.db'}")
     try:
-        assert isinstance(ours.sync_engine.dialect.dbapi, sqlite_driver.OneTripDBAPI)
+        assert isinstance(ours.sync_engine.dialect.dbapi, sqlite_driver.InPlaceDBAPI)
         assert await _script(ours) == await _script(stock)
     finally:
         await ours.dispose()
         await stock.dispose()
 
 
-async def test_it_uses_one_thread_round_trip_per_statement(
+async def test_statements_commits_and_rollbacks_run_without_a_thread_hand_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import aiosqlite
@@ -79,9 +83,109 @@ async def test_it_uses_one_thread_round_trip_per_statement(
     try:
         async with engine.connect() as conn:
             await conn.execute(text("select 1"))  # connect, pragmas
-            monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
-            await conn.execute(text("select 2"))
-        assert len(calls) == 2  # the statement, then the rollback when the pool takes it back
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
+        async with engine.begin() as conn:
+            await conn.execute(text("create table t (v text)"))
+            await conn.execute(text("insert into t values ('a')"))
+        with pytest.raises(ZeroDivisionError):
+            async with engine.begin() as conn:
+                await conn.execute(text("insert into t values ('b')"))
+                raise ZeroDivisionError
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("select count(*) from t"))).scalar() == 1
+        assert calls == []
     finally:
         monkeypatch.undo()
+        await engine.dispose()
+
+
+async def _ticks_while(work: asyncio.Future | asyncio.Task) -> int:  # type: ignore[type-arg]
+    """How often the event loop ran other code (every 10 ms) while `work` was running."""
+    ticks = 0
+    while not work.done():
+        await asyncio.sleep(0.01)
+        ticks += 1
+    return ticks
+
+
+async def test_a_write_waits_for_another_connections_lock_without_blocking_the_loop(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "db.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    async with engine.begin() as conn:
+        await conn.execute(text("create table t (v text)"))
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process's writer holds the lock
+    other.execute("insert into t values ('first')")
+
+    async def write() -> None:
+        async with engine.begin() as conn:
+            await conn.execute(text("insert into t values ('second')"))
+
+    try:
+        task = asyncio.ensure_future(write())
+        asyncio.get_running_loop().call_later(0.3, other.execute, "COMMIT")
+        ticks = await _ticks_while(task)
+        await task
+        # The loop kept serving while the write waited ~0.3 s for the lock.
+        assert ticks >= 10
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("select v from t order by rowid"))).scalars().all()
+        assert rows == ["first", "second"]
+    finally:
+        other.close()
+        await engine.dispose()
+
+
+async def test_a_lock_held_past_the_timeout_fails_as_sqlite_would(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    engine = create_async_engine(
+        f"sqlite+aiosqlite:///{path}",
+        module=sqlite_driver.dbapi(),
+        poolclass=AsyncAdaptedQueuePool,
+        connect_args={"timeout": 0.3},
+    )
+    async with engine.begin() as conn:
+        await conn.execute(text("create table t (v text)"))
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        with pytest.raises(OperationalError, match="database is locked"):
+            async with engine.begin() as conn:
+                await conn.execute(text("insert into t values ('never')"))
+        assert time.monotonic() - started >= 0.3
+        other.execute("COMMIT")
+        async with engine.begin() as conn:  # the connection is usable again
+            await conn.execute(text("insert into t values ('later')"))
+            assert (await conn.execute(text("select count(*) from t"))).scalar() == 1
+    finally:
+        other.close()
+        await engine.dispose()
+
+
+async def test_two_sessions_of_one_process_take_turns_at_the_write_lock(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    async with engine.begin() as conn:
+        await conn.execute(text("create table t (v text)"))
+    first_holds = asyncio.Event()
+
+    async def first() -> None:
+        async with engine.begin() as conn:
+            await conn.execute(text("insert into t values ('first')"))
+            first_holds.set()
+            await asyncio.sleep(0.2)  # holds the write lock across an await
+
+    async def second() -> None:
+        await first_holds.wait()
+        async with engine.begin() as conn:
+            await conn.execute(text("insert into t values ('second')"))
+
+    try:
+        await asyncio.wait_for(asyncio.gather(first(), second()), 10)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("select v from t order by rowid"))).scalars().all()
+        assert rows == ["first", "second"]
+    finally:
         await engine.dispose()
