@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from bot.conversations import sqlite_log
 from bot.storage.models import Agent, Conversation, Message, utcnow
 
 # Statuses in which the bot answers the buyer.
@@ -109,6 +110,14 @@ async def _take_seq(
     """Bump the conversation's last_seq (under the statement's conditions); the new value, or
     None when no conversation matched. One statement where the database has RETURNING."""
     name = connection.dialect.name
+    fast = sqlite_log.on(connection) if _SQLITE_RETURNING else None
+    if fast is not None:
+        return await fast.take_seq(
+            params["conversation_id"],
+            params["now"],
+            statuses=params.get("statuses") if by_status else None,
+            holder=params.get("holder") if by_holder else None,
+        )
     if name == "postgresql" or (name == "sqlite" and _SQLITE_RETURNING):
         statement = _TAKE_SEQ_RETURNING[name][by_status, by_holder]
         seq = (await connection.execute(statement, params)).scalar()
@@ -140,6 +149,10 @@ async def next_inbound_seq(conversation_id: str, channel: str, *, session: Async
     seq = await _take_seq(connection, params, False, False)
     if seq is not None:
         return seq
+    fast = sqlite_log.on(connection)
+    if fast is not None:
+        await fast.insert_conversation(conversation_id, channel)
+        return 1
     await connection.execute(
         _INSERT_CONVERSATION,
         {"id": conversation_id, "channel": channel, "owner": "bot", "status": "bot", "last_seq": 1},
@@ -213,8 +226,12 @@ async def append(
         "created_at": at or utcnow(),
     }
     connection = await connection_of(session)
-    result = await connection.execute(_INSERT_MESSAGE, values)
-    return Message(id=result.inserted_primary_key[0], error=None, delivery_error=None, **values)
+    fast = sqlite_log.on(connection)
+    if fast is not None:
+        message_id = await fast.insert_message(values)
+    else:
+        message_id = (await connection.execute(_INSERT_MESSAGE, values)).inserted_primary_key[0]
+    return Message(id=message_id, error=None, delivery_error=None, **values)
 
 
 async def by_client_id(

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.conversations import events
+from bot.conversations import events, sqlite_log
 from bot.conversations.events import ensure_conversation
 from bot.storage.models import Conversation, Message
 
@@ -77,10 +77,14 @@ async def turn_context(conversation_id: str, *, before: int, session: AsyncSessi
     """The conversation's status and language, `count_inbound` and `has_held` for message id
     `before`, in one statement (a conversation not stored yet: the defaults)."""
     connection = await events.connection_of(session)
-    result = await connection.execute(
-        _TURN_CONTEXT, {"conversation_id": conversation_id, "before": before}
-    )
-    row = result.one_or_none()
+    fast = sqlite_log.on(connection)
+    if fast is not None:
+        row = await fast.turn_context(conversation_id, before, HELD_STATUSES)
+    else:
+        result = await connection.execute(
+            _TURN_CONTEXT, {"conversation_id": conversation_id, "before": before}
+        )
+        row = result.one_or_none()
     if row is None:
         return TurnContext("bot", "en", 0, False)
     return TurnContext(row[0], row[1], int(row[2] or 0), bool(row[4]), bool(row[3]))
@@ -148,6 +152,9 @@ async def set_message_status(
 async def mark_answered(message_id: int, *, session: AsyncSession) -> bool:
     """Mark a buyer message processed; False when it already was (answered before)."""
     connection = await events.connection_of(session)
+    fast = sqlite_log.on(connection)
+    if fast is not None:
+        return await fast.mark_answered(message_id)
     result = await connection.execute(_MARK_ANSWERED, {"message_id": message_id})
     return int(result.rowcount) == 1
 

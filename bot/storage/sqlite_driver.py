@@ -27,10 +27,12 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy.dialects.sqlite import aiosqlite as sa_aiosqlite
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.util.concurrency import await_only
 
 # sha256 of inspect.getsource(...) in SQLAlchemy 1.4.54 for each method replaced here; the guard
@@ -68,24 +70,32 @@ def _locked(error: sqlite3.OperationalError) -> bool:
     return str(error) == "database is locked"
 
 
-def run_in_place(call: Callable[[], T], lock_wait: float) -> T:
-    """Run `call` (SQLite work) now; while the database is locked by another connection, retry
-    after asyncio sleeps (the event loop serves others meanwhile) for up to `lock_wait` s."""
-    deadline: float | None = None
+def _pauses(lock_wait: float) -> Iterator[float]:
+    """How long to sleep before each retry of a statement that found the database locked,
+    until `lock_wait` seconds have passed since the first attempt."""
+    deadline = time.monotonic() + lock_wait
     pause = FIRST_RETRY
+    while (left := deadline - time.monotonic()) > 0:
+        yield min(pause, left)
+        pause = min(pause * 1.5, LONGEST_RETRY)
+
+
+def run_in_place(call: Callable[[], T], lock_wait: float) -> T:
+    """Run `call` (SQLite work) now, from SQLAlchemy's greenlet; while the database is locked
+    by another connection, retry after asyncio sleeps (the event loop serves others
+    meanwhile) for up to `lock_wait` s."""
+    pauses: Iterator[float] | None = None
     while True:
         try:
             return call()
         except sqlite3.OperationalError as error:
             if not _locked(error):
                 raise
-            now = time.monotonic()
-            if deadline is None:
-                deadline = now + lock_wait
-            if now >= deadline:
+            pauses = pauses or _pauses(lock_wait)
+            pause = next(pauses, None)
+            if pause is None:
                 raise
-            await_only(asyncio.sleep(min(pause, deadline - now)))
-            pause = min(pause * 1.5, LONGEST_RETRY)
+            await_only(asyncio.sleep(pause))
 
 
 class InPlaceCursor(sa_aiosqlite.AsyncAdapt_aiosqlite_cursor):
@@ -136,6 +146,29 @@ class InPlaceConnection(sa_aiosqlite.AsyncAdapt_aiosqlite_connection):
     def rollback(self) -> None:
         self._end(lambda connection: connection.rollback())
 
+    async def run(self, sql: str, parameters: Sequence[Any] = ()) -> Outcome:
+        """Run one SQL statement (SQLite's own SQL, `?` placeholders) on this connection, in
+        its current transaction, from a coroutine: the hot statements of the event log use
+        this instead of SQLAlchemy's execution (bot/conversations/sqlite_log.py)."""
+        sqlite_connection = self._connection._conn
+        pauses: Iterator[float] | None = None
+        while True:
+            try:
+                cursor = sqlite_connection.execute(sql, parameters)
+                try:
+                    return Outcome(cursor.fetchall(), cursor.rowcount, cursor.lastrowid)
+                finally:
+                    cursor.close()
+            except sqlite3.Error as error:
+                pause = None
+                if isinstance(error, sqlite3.OperationalError) and _locked(error):
+                    pauses = pauses or _pauses(self.dbapi.lock_wait)
+                    pause = next(pauses, None)
+                if pause is None:
+                    # As SQLAlchemy's execution would raise it: callers catch SQLAlchemyError.
+                    raise DBAPIError.instance(sql, parameters, error, sqlite3.Error) from error
+                await asyncio.sleep(pause)
+
     def _end(self, how: Callable[[sqlite3.Connection], None]) -> None:
         try:
             sqlite_connection = self._connection._conn
@@ -159,6 +192,22 @@ class InPlaceDBAPI(sa_aiosqlite.AsyncAdapt_aiosqlite_dbapi):
         connection = self.aiosqlite.connect(*arg, **kw)
         connection.daemon = True
         return InPlaceConnection(self, await_only(connection))
+
+
+class Outcome(NamedTuple):
+    rows: list[Any]
+    rowcount: int
+    lastrowid: int | None
+
+
+def in_place(connection: AsyncConnection) -> InPlaceConnection | None:
+    """The in-place SQLite connection under `connection` (an engine from `make_engine` on a
+    SQLite file), or None for any other database or driver."""
+    sync = connection.sync_connection
+    if sync is None or sync.dialect.name != "sqlite":
+        return None
+    adapted = sync.connection.dbapi_connection
+    return adapted if isinstance(adapted, InPlaceConnection) else None
 
 
 def dbapi() -> InPlaceDBAPI:

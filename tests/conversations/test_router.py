@@ -269,32 +269,45 @@ async def test_a_bot_turn_reads_and_writes_the_database_in_two_transactions(
 ) -> None:
     """Storing the message also reads what the turn needs (earlier messages, held ones, the
     conversation's status and language); the answer is stored in a second transaction. No
-    read-only session in between: each one is a round trip (and a ROLLBACK) on every turn."""
+    read-only session in between: each one is a round trip (and a ROLLBACK) on every turn.
+    Watched as SQLite runs them (its trace callback), so statements that bypass SQLAlchemy's
+    execution (bot/conversations/sqlite_log.py) count too."""
     from sqlalchemy import event
 
     replies = [{"recipient_id": "x", "text": "Parcel RR123456785CN: in transit"}]
+    seen: list[str] = []
+    watching = False
+
+    def trace(sql: str) -> None:
+        if watching:
+            seen.append(sql.split()[0].upper())
+
     with serve(fake_rasa([], database_url, replies)) as url:
         engine = make_engine(database_url)
+        event.listen(
+            engine.sync_engine,
+            "connect",
+            lambda dbapi_connection, _record: dbapi_connection._connection._conn.set_trace_callback(
+                trace
+            ),
+        )
         sessions = make_sessionmaker(engine)
         async with httpx.AsyncClient() as http:
             router = Router(sessionmaker=sessions, rasa=RasaClient(http, url))
             first = Inbound(channel="api", conversation_id="api:c9", text="hello there")
             await router.handle(first)
-            seen: list[str] = []
-            sync = engine.sync_engine
-            event.listen(sync, "before_cursor_execute", lambda *a: seen.append(a[2].split()[0]))
-            event.listen(sync, "commit", lambda *a: seen.append("COMMIT"))
-            event.listen(sync, "rollback", lambda *a: seen.append("ROLLBACK"))
+            watching = True
             second = Inbound(channel="api", conversation_id="api:c9", text="where is my parcel")
             out = await router.handle(second)
+            watching = False
         await engine.dispose()
     assert [r.text for r in out] == ["Parcel RR123456785CN: in transit"]
     assert seen == [
         # the message: its seq (UPDATE ... RETURNING), the row, then the conversation's status
         # and language with the earlier and held messages
-        *("UPDATE", "INSERT", "SELECT", "COMMIT"),
+        *("BEGIN", "UPDATE", "INSERT", "SELECT", "COMMIT"),
         # the answer: the message answered, the reply's seq, the reply
-        *("UPDATE", "UPDATE", "INSERT", "COMMIT"),
+        *("BEGIN", "UPDATE", "UPDATE", "INSERT", "COMMIT"),
     ]
 
 

@@ -189,3 +189,51 @@ async def test_two_sessions_of_one_process_take_turns_at_the_write_lock(tmp_path
         assert rows == ["first", "second"]
     finally:
         await engine.dispose()
+
+
+async def test_run_raises_sqlalchemys_errors_and_waits_for_locks(tmp_path: Path) -> None:
+    """`InPlaceConnection.run` (the event log's fast statements) fails the way SQLAlchemy's
+    execution fails, so callers that catch SQLAlchemyError still do, and waits for another
+    connection's write lock without blocking the loop."""
+    path = tmp_path / "db.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    async with engine.begin() as conn:
+        await conn.execute(text("create table t (v text unique)"))
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        async with engine.begin() as conn:
+            raw = sqlite_driver.in_place(conn)
+            assert raw is not None
+            with pytest.raises(OperationalError, match="no such table"):
+                await raw.run("insert into missing values (1)")
+            await raw.run("insert into t values (?)", ("a",))
+            with pytest.raises(IntegrityError):
+                await raw.run("insert into t values (?)", ("a",))
+
+        other.execute("BEGIN IMMEDIATE")
+        asyncio.get_running_loop().call_later(0.3, other.execute, "COMMIT")
+        async with engine.begin() as conn:
+            raw = sqlite_driver.in_place(conn)
+            assert raw is not None
+            task = asyncio.ensure_future(raw.run("insert into t values (?)", ("b",)))
+            assert await _ticks_while(task) >= 10
+            assert (await task).rowcount == 1
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("select v from t order by v"))).scalars().all()
+        assert rows == ["a", "b"]
+    finally:
+        other.close()
+        await engine.dispose()
+
+
+async def test_only_in_place_sqlite_connections_have_the_fast_path(tmp_path: Path) -> None:
+    ours = make_engine(f"sqlite:///{tmp_path / 'ours.db'}")
+    stock = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'stock.db'}")
+    try:
+        async with ours.connect() as conn:
+            assert sqlite_driver.in_place(conn) is not None
+        async with stock.connect() as conn:
+            assert sqlite_driver.in_place(conn) is None
+    finally:
+        await ours.dispose()
+        await stock.dispose()
