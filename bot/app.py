@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-import aiohttp
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import sessionmaker
@@ -30,8 +29,8 @@ from bot.conversations.language import LanguagePolicy
 from bot.conversations.notifier import Notifier, NotifierTiming
 from bot.conversations.office_hours import OfficeHours
 from bot.conversations.outbox import Outbox
-from bot.conversations.rasa_aiohttp import AiohttpRasaClient, channel_session
 from bot.conversations.rasa_client import RasaClient
+from bot.conversations.rasa_wire import WireRasaClient
 from bot.conversations.redelivery import Redelivery
 from bot.conversations.router import Router
 from bot.storage.db import make_engine, make_sessionmaker
@@ -62,12 +61,13 @@ def build_services(
     engine: AsyncEngine,
     http: httpx.AsyncClient,
     bus: Bus | None = None,
-    rasa_session: aiohttp.ClientSession | None = None,
+    wire: bool = False,
 ) -> Services:
     """Wire the per-process services around an engine and an HTTP client the caller owns.
     The bus (live wake-ups) is in-process unless the caller passes a Redis one. With
-    `rasa_session` (also the caller's) buyer messages go to Rasa over it (aiohttp: less CPU
-    per turn than httpx, see bot/conversations/rasa_aiohttp.py)."""
+    `wire` buyer messages go to Rasa over the client's own keep-alive connections (less of the
+    gateway's CPU per turn than httpx or aiohttp, see bot/conversations/rasa_wire.py); the
+    caller then closes them with `services.rasa.aclose()`."""
     sessions = make_sessionmaker(engine)
     rasa_kwargs: dict[str, Any] = {
         "token": settings.rasa_token,
@@ -77,8 +77,8 @@ def build_services(
     rasa_urls = settings.rasa_urls or settings.rasa_url
     rasa = (
         RasaClient(http, rasa_urls, **rasa_kwargs)
-        if rasa_session is None
-        else AiohttpRasaClient(http, rasa_session, rasa_urls, **rasa_kwargs)
+        if not wire
+        else WireRasaClient(http, rasa_urls, **rasa_kwargs)
     )
     bus = bus or make_bus("")
     outbox = Outbox(sessionmaker=sessions, bus=bus)
@@ -212,13 +212,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # a message is never written to a connection the server is closing.
         limits = httpx.Limits(max_connections=100, keepalive_expiry=2.0)
         timeout = httpx.Timeout(30.0, connect=5.0)
-        async with (
-            httpx.AsyncClient(timeout=timeout, limits=limits) as http,
-            channel_session() as rasa_session,
-        ):
-            services = build_services(
-                settings, engine=engine, http=http, bus=bus, rasa_session=rasa_session
-            )
+        async with httpx.AsyncClient(timeout=timeout, limits=limits) as http:
+            services = build_services(settings, engine=engine, http=http, bus=bus, wire=True)
             app.state.services = services
             services.outbox.register("web", widget.presence.of(app).sender)
             telegram = None
@@ -245,6 +240,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     task.cancel()
                 if telegram is not None:
                     await telegram.stop()
+                if isinstance(services.rasa, WireRasaClient):
+                    await services.rasa.aclose()
                 await bus.close()
                 await engine.dispose()
 
