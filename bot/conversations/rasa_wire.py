@@ -25,13 +25,11 @@ import contextlib
 import json
 import ssl
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import httptools
-import httpx
 
 from bot.conversations.rasa_client import CHANNEL_PATH, RasaClient, RasaUnavailable
 
@@ -153,18 +151,8 @@ class WireRasaClient(RasaClient):
     """`RasaClient` whose `send` goes over its own keep-alive connections (see the module's
     docstring); `aclose()` closes them."""
 
-    def __init__(
-        self,
-        client: httpx.AsyncClient,
-        base_url: str | Sequence[str],
-        *,
-        token: str = "",
-        timeout: float = 30.0,
-        internal_token: str = "",
-    ) -> None:
-        super().__init__(
-            client, base_url, token=token, timeout=timeout, internal_token=internal_token
-        )
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # RasaClient's arguments
         self._servers = [Server(base, self._channel_headers) for base in self._bases]
 
     async def send(
