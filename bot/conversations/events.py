@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -131,15 +131,22 @@ _INSERT_CONVERSATION = insert(Conversation)
 _INSERT_MESSAGE = insert(Message)
 
 
-async def connection_of(session: AsyncSession) -> AsyncConnection:
-    """The session's connection (its transaction), with the session's pending objects
-    flushed first, as the session's own autoflush would before a statement."""
+# What the event log's statements run in: a session's transaction, or a connection's (the
+# router's per-turn transactions, which need no ORM objects and so no session).
+Db: TypeAlias = "AsyncSession | AsyncConnection"
+
+
+async def connection_of(session: Db) -> AsyncConnection:
+    """The connection (its transaction) of `session`; a session's pending objects are flushed
+    first, as the session's own autoflush would before a statement."""
+    if isinstance(session, AsyncConnection):
+        return session
     if session.new or session.dirty or session.deleted:
         await session.flush()
     return await session.connection()
 
 
-async def next_inbound_seq(conversation_id: str, channel: str, *, session: AsyncSession) -> int:
+async def next_inbound_seq(conversation_id: str, channel: str, *, session: Db) -> int:
     """Take the conversation's next sequence number for a buyer message; on first contact the
     conversation is created (and the number is 1). The same as `ensure_conversation` +
     `next_seq` in one or two statements instead of four (existing: UPDATE ... RETURNING; new:
@@ -163,7 +170,7 @@ async def next_inbound_seq(conversation_id: str, channel: str, *, session: Async
 async def next_seq(
     conversation_id: str,
     *,
-    session: AsyncSession,
+    session: Db,
     statuses: Iterable[str] | None = None,
     holder: int | None = None,
 ) -> int:
@@ -185,7 +192,7 @@ async def next_seq(
 async def append(
     conversation_id: str,
     *,
-    session: AsyncSession,
+    session: Db,
     channel: str,
     sender: str,
     text: str,
@@ -234,16 +241,17 @@ async def append(
     return Message(id=message_id, error=None, delivery_error=None, **values)
 
 
-async def by_client_id(
-    conversation_id: str, client_id: str, *, session: AsyncSession
-) -> Message | None:
-    """The buyer message stored earlier under this client message id, if any."""
-    found: Message | None = await session.scalar(
-        select(Message).where(
-            Message.conversation_id == conversation_id, Message.client_id == client_id
-        )
-    )
-    return found
+async def seq_of_client_id(conversation_id: str, client_id: str, *, session: Db) -> int | None:
+    """The sequence number of the buyer message stored earlier under this client message id,
+    if any."""
+    connection = await connection_of(session)
+    seq = await connection.scalar(_SEQ_OF_CLIENT_ID, {"c": conversation_id, "client": client_id})
+    return None if seq is None else int(seq)
+
+
+_SEQ_OF_CLIENT_ID = select(Message.seq).where(
+    Message.conversation_id == bindparam("c"), Message.client_id == bindparam("client")
+)
 
 
 async def after(

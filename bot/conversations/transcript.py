@@ -37,6 +37,11 @@ _TURN_CONTEXT = select(
     Conversation.language_chosen,
     _HELD_BEFORE.exists(),
 ).where(Conversation.id == _CONVERSATION)
+_SET_STATUS = (
+    update(Message)
+    .where(Message.id == bindparam("message_id"))
+    .values(status=bindparam("s"), error=bindparam("e"))
+)
 _MARK_ANSWERED = (
     update(Message)
     .where(Message.id == bindparam("message_id"), Message.status != "processed")
@@ -73,7 +78,7 @@ class TurnContext:
     language_chosen: bool = False  # the buyer asked for `language`: no more guessing
 
 
-async def turn_context(conversation_id: str, *, before: int, session: AsyncSession) -> TurnContext:
+async def turn_context(conversation_id: str, *, before: int, session: events.Db) -> TurnContext:
     """The conversation's status and language, `count_inbound` and `has_held` for message id
     `before`, in one statement (a conversation not stored yet: the defaults)."""
     connection = await events.connection_of(session)
@@ -95,7 +100,7 @@ async def record_inbound(
     channel: str,
     text: str,
     *,
-    session: AsyncSession,
+    session: events.Db,
     external_id: str | None = None,
     client_id: str | None = None,
 ) -> Message:
@@ -139,17 +144,14 @@ async def record_outbound(
 
 
 async def set_message_status(
-    message_id: int, status: str, *, session: AsyncSession, error: str | None = None
+    message_id: int, status: str, *, session: events.Db, error: str | None = None
 ) -> None:
     """Mark an inbound message processed, failed, ... (keeps the error for the logs/console)."""
-    message = await session.get(Message, message_id)
-    if message is not None:
-        message.status = status
-        message.error = error
-        await session.flush()
+    connection = await events.connection_of(session)
+    await connection.execute(_SET_STATUS, {"message_id": message_id, "s": status, "e": error})
 
 
-async def mark_answered(message_id: int, *, session: AsyncSession) -> bool:
+async def mark_answered(message_id: int, *, session: events.Db) -> bool:
     """Mark a buyer message processed; False when it already was (answered before)."""
     connection = await events.connection_of(session)
     fast = sqlite_log.on(connection)
