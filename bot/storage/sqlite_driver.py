@@ -16,6 +16,10 @@ What the worker thread gave for free, and how it is kept:
   may be retried by SQLite's own rules.
 - SQLAlchemy's asyncio layer insists that every statement awaits something; each statement
   awaits a coroutine that is already done (no trip through the event loop).
+- What is not kept: a statement now holds the event loop for as long as SQLite works on it.
+  The gateway's statements are indexed lookups and single-row writes (tens of microseconds);
+  the longest is the hourly eviction of expired shipments (one DELETE, milliseconds at a shop's
+  volume). Bulk inserts (`executemany`) still go through aiosqlite's thread.
 
 Results, errors and transactions are SQLAlchemy's: only the non-server-side cursor, COMMIT and
 ROLLBACK change; `make_engine` passes `dbapi()` as the engine's DBAPI module for SQLite files.
