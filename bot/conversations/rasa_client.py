@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -14,6 +15,24 @@ CHANNEL_PATH = "/webhooks/gateway/webhook"
 
 class RasaUnavailable(Exception):
     """Rasa could not be reached or answered with an error; the message was not processed."""
+
+
+T = TypeVar("T")
+
+
+def channel_replies(status: int, raw: bytes) -> list[dict[str, Any]]:
+    """The bot's replies from the channel's answer (REST-channel form); RasaUnavailable for an
+    error status or a body that is not a JSON list. A reply that is not an object is dropped."""
+    if status != 200:
+        shown = raw.decode("utf-8", errors="replace")[:200]
+        raise RasaUnavailable(f"Rasa answered HTTP {status}: {shown}")
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise RasaUnavailable("Rasa answered with a body that is not JSON") from exc
+    if not isinstance(data, list):
+        raise RasaUnavailable(f"unexpected Rasa reply shape: {type(data).__name__}")
+    return [item for item in data if isinstance(item, dict)]
 
 
 class RasaClient:
@@ -46,12 +65,16 @@ class RasaClient:
         self._token = token
         self._timeout = timeout
 
+    def _in_turn(self, servers: Sequence[T]) -> list[T]:
+        """`servers` (one per Rasa URL) in the order this request tries them: the next one in
+        turn first (round robin), then the others."""
+        start = next(self._turns) % len(servers)
+        return [*servers[start:], *servers[:start]]
+
     async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """One request to the next Rasa server in turn (the others if it refuses to connect)."""
-        start = next(self._turns)
         refused: httpx.ConnectError | None = None
-        for offset in range(len(self._bases)):
-            base = self._bases[(start + offset) % len(self._bases)]
+        for base in self._in_turn(self._bases):
             try:
                 return await self._client.request(method, f"{base}{path}", **kwargs)
             except httpx.ConnectError as exc:
@@ -76,17 +99,7 @@ class RasaClient:
             headers=self._channel_headers,
             timeout=self._timeout,
         )
-        if response.status_code != 200:
-            raise RasaUnavailable(
-                f"Rasa answered HTTP {response.status_code}: {response.text[:200]}"
-            )
-        try:
-            data = response.json()
-        except ValueError as exc:
-            raise RasaUnavailable("Rasa answered with a body that is not JSON") from exc
-        if not isinstance(data, list):
-            raise RasaUnavailable(f"unexpected Rasa reply shape: {type(data).__name__}")
-        return [item for item in data if isinstance(item, dict)]
+        return channel_replies(response.status_code, response.content)
 
     async def append_events(self, conversation_id: str, items: list[dict[str, Any]]) -> None:
         """Append events (pause, resume, slot, bot) to the conversation's tracker."""

@@ -31,7 +31,12 @@ from urllib.parse import urlsplit
 
 import httptools
 
-from bot.conversations.rasa_client import CHANNEL_PATH, RasaClient, RasaUnavailable
+from bot.conversations.rasa_client import (
+    CHANNEL_PATH,
+    RasaClient,
+    RasaUnavailable,
+    channel_replies,
+)
 
 IDLE_SECONDS = 2.0
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
@@ -163,10 +168,8 @@ class WireRasaClient(RasaClient):
     ) -> list[dict[str, Any]]:
         """Deliver one message; returns the bot's replies in REST-channel form."""
         body = json.dumps({"sender": sender_id, "message": text, "metadata": metadata or {}})
-        start = next(self._turns)
         refused: NotConnected | None = None
-        for offset in range(len(self._servers)):
-            server = self._servers[(start + offset) % len(self._servers)]
+        for server in self._in_turn(self._servers):
             try:
                 status, raw = await asyncio.wait_for(server.post(body.encode()), self._timeout)
             except NotConnected as exc:
@@ -174,7 +177,7 @@ class WireRasaClient(RasaClient):
                 continue
             except (OSError, ValueError, httptools.HttpParserError, asyncio.TimeoutError) as exc:
                 raise RasaUnavailable(f"Rasa at {server.base} unreachable: {exc!r}") from exc
-            return _replies(status, raw)
+            return channel_replies(status, raw)
         where = ", ".join(self._bases)
         raise RasaUnavailable(f"Rasa at {where} unreachable: {refused!r}") from refused
 
@@ -182,16 +185,3 @@ class WireRasaClient(RasaClient):
         for server in self._servers:
             with contextlib.suppress(Exception):
                 server.close()
-
-
-def _replies(status: int, raw: bytes) -> list[dict[str, Any]]:
-    if status != 200:
-        shown = raw.decode("utf-8", errors="replace")[:200]
-        raise RasaUnavailable(f"Rasa answered HTTP {status}: {shown}")
-    try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise RasaUnavailable("Rasa answered with a body that is not JSON") from exc
-    if not isinstance(data, list):
-        raise RasaUnavailable(f"unexpected Rasa reply shape: {type(data).__name__}")
-    return [item for item in data if isinstance(item, dict)]

@@ -6,9 +6,8 @@ to process is logged with context and answered politely; the stored message is n
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -43,20 +42,6 @@ Listener = Callable[[str, str, Reply | str], Awaitable[None]]
 
 # A channel's "first delivery?" check, run in the transaction that stores the message.
 Claim = Callable[[AsyncSession], Awaitable[bool]]
-
-
-@contextlib.asynccontextmanager
-async def _transaction(sessions: sessionmaker, *, orm: bool = False) -> AsyncIterator[events.Db]:
-    """One transaction for a turn's statements. A plain connection unless `orm` (a channel's
-    claim works with ORM objects): an ORM session costs twice a connection's CPU to open and
-    commit (73 against 37 us back to back, several times that when the turn's first work
-    after waiting for Rasa), and the turn's statements need none of it."""
-    if orm:
-        async with sessions() as session, session.begin():
-            yield session
-    else:
-        async with sessions.kw["bind"].begin() as connection:
-            yield connection
 
 
 @dataclass(frozen=True)
@@ -160,7 +145,7 @@ class Router:
     async def _store_inbound(self, inbound: Inbound, claim: Claim | None) -> Stored:
         """Store the buyer's message first of all, and read in the same transaction what the
         turn needs to know about the conversation."""
-        async with _transaction(self._sessionmaker, orm=claim is not None) as session:
+        async with events.transaction(self._sessionmaker, orm=claim is not None) as session:
             if claim is not None:
                 assert isinstance(session, AsyncSession)
                 if not await claim(session):
@@ -268,7 +253,7 @@ class Router:
             return await transcript.has_held(conversation_id, before=before, session=session)
 
     async def _mark(self, message_id: int, status: str, error: str | None = None) -> None:
-        async with _transaction(self._sessionmaker) as session:
+        async with events.transaction(self._sessionmaker) as session:
             await transcript.set_message_status(message_id, status, session=session, error=error)
 
     async def _answer_already_given(
@@ -355,7 +340,7 @@ class Router:
         thinking wins, and the late reply is dropped (logged), never sent."""
         kept: list[Reply] = []
         seqs: list[int] = []
-        async with _transaction(self._sessionmaker) as session:
+        async with events.transaction(self._sessionmaker) as session:
             if message_id is not None and status == "processed":
                 # One answer per message, even if a late duplicate (a redelivery racing a
                 # slow first try) comes here too: the second finds it answered and stops.

@@ -92,7 +92,8 @@ class _Binds:
         return value if processor is None else processor(value)
 
 
-_binds: dict[int, _Binds] = {}
+# One engine, one dialect: the processors are built once per engine.
+_binds: dict[Dialect, _Binds] = {}
 
 
 def on(connection: AsyncConnection) -> SqliteLog | None:
@@ -102,9 +103,9 @@ def on(connection: AsyncConnection) -> SqliteLog | None:
     if raw is None:
         return None
     dialect = connection.dialect
-    binds = _binds.get(id(dialect))
+    binds = _binds.get(dialect)
     if binds is None:
-        binds = _binds[id(dialect)] = _Binds(dialect)
+        binds = _binds[dialect] = _Binds(dialect)
     return SqliteLog(raw, binds)
 
 
