@@ -21,6 +21,7 @@ from tests.e2e.widget_pages import (
     push,
     shop_page,
     shop_server,
+    type_and_send,
 )
 from tests.support.ports import free_port
 from tests.support.stack import Stack, running_stack
@@ -98,9 +99,7 @@ def open_chat(page: Any) -> Any:
 
 
 def say(frame: Any, text: str) -> None:
-    box = frame.get_by_role("textbox", name="Message")
-    box.fill(text)
-    box.press("Enter")
+    type_and_send(frame, "Message", text)
 
 
 def bubbles(frame: Any, text: str) -> Any:

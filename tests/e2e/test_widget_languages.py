@@ -13,7 +13,14 @@ import pytest
 
 from bot import texts
 from tests.e2e.language_cases import ASK, problems, status_prefix
-from tests.e2e.widget_pages import SHOTS, chromium, shop_page, shop_server, what_happened
+from tests.e2e.widget_pages import (
+    SHOTS,
+    chromium,
+    shop_page,
+    shop_server,
+    type_and_send,
+    what_happened,
+)
 from tests.support.ports import free_port
 from tests.support.stack import Stack, running_stack
 
@@ -71,20 +78,7 @@ def open_chat(page: Any, lang: str) -> Any:
 
 
 def say(frame: Any, text: str, lang: str) -> None:
-    from playwright.sync_api import expect
-
-    box = frame.get_by_role("textbox", name=w("message", lang), exact=True)
-    box.fill(text)
-    box.press("Enter")
-    # Headless Chromium now and then drops a key press into the cross-origin chat frame just
-    # after it loaded (about 1 ask in 20 under load, with the widget's scripts before and
-    # after they were split; no keydown reaches the frame). The text then stays in the box,
-    # unsent: press again only in that case, so nothing is ever sent twice.
-    try:
-        expect(box).to_have_value("", timeout=5_000)
-    except AssertionError:
-        box.press("Enter")
-        expect(box).to_have_value("", timeout=WAIT)
+    type_and_send(frame, w("message", lang), text)
 
 
 def shot(page: Any, name: str) -> None:

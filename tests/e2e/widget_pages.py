@@ -204,3 +204,33 @@ def chromium() -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
+
+
+def type_and_send(frame: Any, label: str, text: str) -> None:
+    """Type `text` into the chat's composer (the textbox named `label`) and press Enter, as a
+    buyer would, and wait until the chat shows it as the buyer's message.
+
+    Headless Chromium now and then drops input into the cross-origin chat frame just after it
+    loaded (about 1 in 20 under load; the text a fill inserts or the Enter never reaches the
+    frame, no keydown or input event fires). Each step is checked by what the page then shows
+    and repeated only when it did not happen, so nothing is ever sent twice: only the widget's
+    submit handler empties a box that held the text."""
+    from playwright.sync_api import expect
+
+    box = frame.get_by_role("textbox", name=label, exact=True)
+    for attempt in range(3):
+        box.fill(text)
+        try:
+            expect(box).to_have_value(text, timeout=2_000 * (attempt + 1))
+            break
+        except AssertionError:
+            continue
+    expect(box).to_have_value(text, timeout=1)
+    box.press("Enter")
+    try:
+        expect(box).to_have_value("", timeout=5_000)
+    except AssertionError:
+        box.press("Enter")
+        expect(box).to_have_value("", timeout=45_000)
+    shown = text[:4000].split("\n")[0].strip()[:200]
+    expect(frame.get_by_role("log").locator("li.msg.buyer", has_text=shown).last).to_be_visible()
