@@ -17,6 +17,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 
 from bot import nlg
+from bot.storage.db import dispose_engines
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,11 @@ def build_app(actions: str = "actions") -> Sanic:
         return response.json(nlg.render(body))
 
     app.add_route(generate, "/nlg", methods=["POST"])
+
+    async def close_databases(_app: Sanic, _loop: object) -> None:
+        await dispose_engines()
+
+    app.register_listener(close_databases, "after_server_stop")
     return app
 
 

@@ -226,6 +226,10 @@ class Supervisor:
             try:
                 await asyncio.wait_for(child.process.wait(), remaining)
             except asyncio.TimeoutError:
+                print(
+                    f"{child.spec.name} did not stop within {timeout:.0f} s of SIGTERM: killed",
+                    flush=True,
+                )
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(child.process.pid, signal.SIGKILL)
                 await child.process.wait()

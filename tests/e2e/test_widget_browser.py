@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.conversations.identity import sign
+from tests.e2e.conftest import WIDGET_SECRET
 from tests.e2e.widget_pages import (
     SHOTS,
     bot_messages_mentioning,
@@ -24,29 +25,13 @@ from tests.e2e.widget_pages import (
     type_and_send,
 )
 from tests.support.ports import free_port
-from tests.support.stack import Stack, running_stack
+from tests.support.stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-SECRET = "shop-signing-secret"
+SECRET = WIDGET_SECRET
 LAUNCHER = re.compile("chat", re.I)
 WAIT = 45_000
-
-
-@pytest.fixture(scope="module")
-def shop_port() -> int:
-    return free_port()
-
-
-@pytest.fixture(scope="module")
-def widget_stack(tmp_path_factory: pytest.TempPathFactory, shop_port: int) -> Iterator[Stack]:
-    env = {
-        "PARCELDESK_WIDGET_ORIGINS": f"http://localhost:{shop_port}",
-        "PARCELDESK_WIDGET_IDENTITY_SECRET": SECRET,
-        "PARCELDESK_NOTIFIER_INTERVAL": "0",
-    }
-    with running_stack(Path(tmp_path_factory.mktemp("widget")), env) as stack:
-        yield stack
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +40,7 @@ def database(widget_stack: Stack) -> Path:
 
 
 @pytest.fixture(scope="module")
-def shop(widget_stack: Stack, shop_port: int) -> Iterator[str]:
+def shop(widget_stack: Stack, widget_shop_port: int) -> Iterator[str]:
     gw = widget_stack.url
     user = {"id": "buyer-7", "name": "Ada", "email": "ada@example.com"}
     good = {**user, "hash": sign(SECRET, "buyer-7")}
@@ -65,7 +50,7 @@ def shop(widget_stack: Stack, shop_port: int) -> Iterator[str]:
         "/signed": shop_page(gw, calls=f"window.ParcelDesk.setUser({_js(good)});"),
         "/forged": shop_page(gw, calls=f"window.ParcelDesk.setUser({_js(bad)});"),
     }
-    with shop_server(shop_port, pages) as url:
+    with shop_server(widget_shop_port, pages) as url:
         yield url
 
 

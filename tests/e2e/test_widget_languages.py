@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,8 +20,7 @@ from tests.e2e.widget_pages import (
     type_and_send,
     what_happened,
 )
-from tests.support.ports import free_port
-from tests.support.stack import Stack, running_stack
+from tests.support.stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -36,25 +34,15 @@ def w(key: str, lang: str, **fields: object) -> str:
 
 
 @pytest.fixture(scope="module")
-def shop_port() -> int:
-    return free_port()
+def stack(widget_stack: Stack) -> Stack:
+    return widget_stack
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory, shop_port: int) -> Iterator[Stack]:
-    env = {
-        "PARCELDESK_WIDGET_ORIGINS": f"http://localhost:{shop_port}",
-        "PARCELDESK_NOTIFIER_INTERVAL": "0",
-    }
-    with running_stack(Path(tmp_path_factory.mktemp("widget-lang")), env) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def shop(stack: Stack, shop_port: int) -> Iterator[str]:
+def shop(stack: Stack, widget_shop_port: int) -> Iterator[str]:
     pages = {"/": shop_page(stack.url)}
     pages.update({f"/{lang}": shop_page(stack.url, {"locale": lang}) for lang in ASK})
-    with shop_server(shop_port, pages) as url:
+    with shop_server(widget_shop_port, pages) as url:
         yield url
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from sqlalchemy import text
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from bot.storage.db import make_engine
+from bot.storage.db import dispose_engines, make_engine
 
 
 async def test_it_reuses_sqlite_connections_between_sessions(tmp_path: Path) -> None:
@@ -80,3 +81,26 @@ async def test_it_returns_connections_to_the_pool_without_an_open_transaction(
         assert open_at_checkin and not any(open_at_checkin)
     finally:
         await engine.dispose()
+
+
+async def test_disposing_the_engines_leaves_no_thread_that_would_hold_the_exit(
+    tmp_path: Path,
+) -> None:
+    # Python's exit waits for every non-daemon thread; a pooled SQLite connection has one.
+    before = {t.ident for t in threading.enumerate()}
+    engine = make_engine(f"sqlite:///{tmp_path / 'exit.db'}")
+    async with engine.connect() as conn:
+        await conn.execute(text("select 1"))
+
+    def held() -> list[threading.Thread]:
+        return [
+            t
+            for t in threading.enumerate()
+            if t.ident not in before and not t.daemon and t.is_alive()
+        ]
+
+    assert held(), "a pooled connection should keep its worker thread"
+    await dispose_engines()
+    for thread in held():
+        thread.join(10)
+    assert held() == []
