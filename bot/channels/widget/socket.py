@@ -361,16 +361,19 @@ async def widget_socket(websocket: WebSocket) -> None:
     # A tab that rendered another conversation (new token, other user) starts from the top.
     reset = hello.get("ref") != ref or not isinstance(after, int) or after < 0
     start = after if isinstance(after, int) and not reset else 0
-    await websocket.send_json(
-        {
-            "type": "welcome",
-            "token": opened.token,
-            "ref": ref,
-            "reset": reset,
-            "status": status,
-            "lang": lang,
-        }
-    )
+    try:
+        await websocket.send_json(
+            {
+                "type": "welcome",
+                "token": opened.token,
+                "ref": ref,
+                "reset": reset,
+                "status": status,
+                "lang": lang,
+            }
+        )
+    except WebSocketDisconnect:  # the tab went away before its welcome: nothing to serve
+        return
     connection = WidgetConnection(websocket, opened.conversation_id, start)
     online = presence.of(websocket.app)
     online.add(opened.conversation_id)
