@@ -215,7 +215,8 @@ def type_and_send(frame: Any, label: str, text: str) -> None:
     every run of the e2e modules, never alone: the box stayed empty through three fills though
     it was the focused, enabled, active element). Since the box's events are watched from the
     frame before the first click (`_watch_input`, which waits for the frame's script context)
-    five runs have not lost a fill; if one is lost, the log says which events the box got.
+    three runs (two of the e2e modules, one full) have not lost one; if one is lost, the log
+    says which events the box got, and the retry types key by key.
     Each step is checked by what the page then shows and repeated only when it did not happen,
     so nothing is ever sent twice: only the widget's submit handler empties a box that held
     the text."""
