@@ -34,14 +34,9 @@ def w(key: str, lang: str, **fields: object) -> str:
 
 
 @pytest.fixture(scope="module")
-def stack(widget_stack: Stack) -> Stack:
-    return widget_stack
-
-
-@pytest.fixture(scope="module")
-def shop(stack: Stack, widget_shop_port: int) -> Iterator[str]:
-    pages = {"/": shop_page(stack.url)}
-    pages.update({f"/{lang}": shop_page(stack.url, {"locale": lang}) for lang in ASK})
+def shop(widget_stack: Stack, widget_shop_port: int) -> Iterator[str]:
+    pages = {"/": shop_page(widget_stack.url)}
+    pages.update({f"/{lang}": shop_page(widget_stack.url, {"locale": lang}) for lang in ASK})
     with shop_server(widget_shop_port, pages) as url:
         yield url
 
@@ -76,7 +71,7 @@ def shot(page: Any, name: str) -> None:
 
 @pytest.mark.parametrize("lang", sorted(ASK))
 def test_a_shop_locale_gives_the_chat_and_the_answers_in_that_language(
-    browser: Any, shop: str, stack: Stack, lang: str
+    browser: Any, shop: str, widget_stack: Stack, lang: str
 ) -> None:
     from playwright.sync_api import expect
 
@@ -95,8 +90,10 @@ def test_a_shop_locale_gives_the_chat_and_the_answers_in_that_language(
         try:
             expect(answer.first).to_be_visible(timeout=WAIT)
         except AssertionError as exc:
-            database = stack.var_dir / "parceldesk.db"
-            raise AssertionError(what_happened(frame, database, ASK[lang], stack.log())) from exc
+            database = widget_stack.var_dir / "parceldesk.db"
+            raise AssertionError(
+                what_happened(frame, database, ASK[lang], widget_stack.log())
+            ) from exc
         assert problems(answer.first.inner_text(), lang) == []
         sent = frame.get_by_role("log").locator("li.msg.buyer .state")
         expect(sent.first).to_have_text(w("sent", lang), timeout=WAIT)
@@ -166,15 +163,17 @@ def test_the_language_menu_switches_the_chat_and_the_bot(browser: Any, shop: str
         context.close()
 
 
-def test_the_strings_endpoint_answers_any_page_and_falls_back_to_english(stack: Stack) -> None:
+def test_the_strings_endpoint_answers_any_page_and_falls_back_to_english(
+    widget_stack: Stack,
+) -> None:
     import httpx
 
-    spanish = httpx.get(f"{stack.url}/widget/strings.json", params={"lang": "es-MX"})
+    spanish = httpx.get(f"{widget_stack.url}/widget/strings.json", params={"lang": "es-MX"})
     assert spanish.status_code == 200
     assert spanish.headers["access-control-allow-origin"] == "*"
     body = spanish.json()
     assert body["lang"] == "es" and body["strings"]["send"] == w("send", "es")
     assert [item["code"] for item in body["languages"]] == list(texts.languages())
-    unknown = httpx.get(f"{stack.url}/widget/strings.json", params={"lang": "ja"}).json()
+    unknown = httpx.get(f"{widget_stack.url}/widget/strings.json", params={"lang": "ja"}).json()
     assert unknown["lang"] == "en" and unknown["strings"]["send"] == "Send"
     assert re.fullmatch(r"[a-z]{2}", unknown["lang"])

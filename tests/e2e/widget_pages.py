@@ -265,8 +265,7 @@ def _watch_input(box: Any) -> None:
     box.evaluate(
         "el => { if (el.__seen) return; el.__seen = [];"
         " ['keydown', 'beforeinput', 'input', 'compositionstart', 'compositionend', 'focus',"
-        " 'blur'].forEach(t => el.addEventListener(t, e => el.__seen.push(t +"
-        " (e.defaultPrevented ? '!' : ''))), true); }"
+        " 'blur'].forEach(t => el.addEventListener(t, () => el.__seen.push(t), true)); }"
     )
 
 
